@@ -1,0 +1,69 @@
+# Landscape Academy: `make run` for a working demo site, `make test` for the whole suite.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-postgres bench install system-packages migrate demo messages lint format clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+# Debian packages the project needs: Chromium for browser tests, gettext for catalogues, Noto fonts and
+# poppler for PDFs. Installed only when missing; needs root (CI and the dev machines run as root).
+system-packages:
+	@missing=""; \
+	for pkg in chromium gettext fonts-noto-core poppler-utils; do \
+	  dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+migrate: install
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	$(PY) manage.py migrate --no-input -v 0
+
+demo: migrate
+	$(PY) manage.py load_demo
+	$(PY) manage.py demo_accounts
+
+run: system-packages demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: system-packages install
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The same suite on PostgreSQL (127.0.0.1:5432, database "test" by default).
+test-postgres: system-packages install
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	$(PY) -m pytest tests/benchmarks -p no:randomly -s --no-header -q
+
+# Refresh the interface catalogues after changing templates or code; translate, then `make test` checks them.
+messages: install
+	$(PY) manage.py makemessages --all --no-obsolete --no-location --ignore=.venv --ignore=var --ignore=media
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf var/db.sqlite3 var/static var/test-media

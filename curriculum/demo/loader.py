@@ -1,0 +1,322 @@
+"""Load the demo site from the data files beside this module: idempotent, so a second run changes nothing.
+
+English is the source language. French and Spanish pages are real translations (Wagtail's copy_for_translation, so
+they share the source's translation_key and StreamField block ids); everything not translated is synchronised into
+every other language as an alias, which shows the source text with a notice instead of a 404.
+"""
+
+import io
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.core.files.images import ImageFile
+from django.db import transaction
+from wagtail.images import get_image_model
+from wagtail.models import Locale, Page, Site
+from wagtail_localize.models import LocaleSynchronization
+from wagtail_localize.synctree import synchronize_tree
+
+from curriculum.models import CourseIndexPage, CoursePage, HomePage, ILMElement, Institute, LessonPage, ModulePage
+
+DEMO_DIR = Path(__file__).resolve().parent
+SOURCE_LANGUAGE = "en"
+DEMO_KEYS = uuid.UUID("0b6d5c8e-2f7a-4c1e-9d3b-5a4e8f1c7b20")
+
+
+def demo_key(*parts) -> uuid.UUID:
+    """A fixed translation_key (or block id) for a demo item, so reruns and every database agree on it."""
+    return uuid.uuid5(DEMO_KEYS, ":".join(str(part) for part in parts))
+
+
+@dataclass
+class LoadReport:
+    created: list[str] = field(default_factory=list)
+
+    def add(self, what: str):
+        self.created.append(what)
+
+
+def _read(path: Path) -> dict:
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def _publish(page: Page):
+    page.save_revision().publish()
+
+
+def _body(blocks: list[dict], *, lesson_key: uuid.UUID, source_blocks: list[dict] | None = None) -> list[dict]:
+    """StreamField raw data: one {type, value, id} per block; a translation keeps its source block's id."""
+    if source_blocks is not None:
+        source_types = [next(iter(block)) for block in source_blocks]
+        types = [next(iter(block)) for block in blocks]
+        if types != source_types:
+            raise ValueError(f"Translated lesson {lesson_key} has blocks {types}, its source has {source_types}")
+    return [
+        {"type": block_type, "value": value, "id": str(demo_key(lesson_key, "block", index))}
+        for index, block in enumerate(blocks)
+        for block_type, value in block.items()
+    ]
+
+
+def _cover_image():
+    """A drawn landscape (hills in the five element colours) so the demo needs no image download."""
+    from PIL import Image as PILImage
+    from PIL import ImageDraw
+
+    image_model = get_image_model()
+    title = "Demo course cover: a landscape of five zones"
+    existing = image_model.objects.filter(title=title).first()
+    if existing:
+        return existing, False
+    width, height = 1200, 560
+    picture = PILImage.new("RGB", (width, height), "#dfeee8")
+    draw = ImageDraw.Draw(picture)
+    draw.ellipse((880, 60, 1000, 180), fill="#f3c54b")
+    colours = [row[0] for row in ILMElement.objects.filter(locale__language_code=SOURCE_LANGUAGE).values_list("colour")]
+    for band, colour in enumerate(colours):
+        top = 210 + band * 62
+        points = [(x, top + int(38 * ((x / width * (3 + band)) % 2 - 1) ** 2)) for x in range(0, width + 20, 20)]
+        draw.polygon([(0, height), *points, (width, height)], fill=colour)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG", optimize=True)
+    image = image_model(title=title, file=ImageFile(buffer, name="demo-course-cover.png"))
+    image.save()
+    return image, True
+
+
+class DemoLoader:
+    def __init__(self, course_dir: Path = DEMO_DIR / "ilm-five-elements"):
+        self.course_dir = course_dir
+        self.report = LoadReport()
+        self.locales = {code: Locale.objects.get_or_create(language_code=code)[0] for code in ("en", "fr", "es", "pt")}
+        self.source = self.locales[SOURCE_LANGUAGE]
+
+    # -- helpers -------------------------------------------------------------------------------------------------
+
+    def _existing(self, model, key: uuid.UUID, language: str):
+        return model.objects.filter(translation_key=key, locale=self.locales[language]).first()
+
+    def _translate(self, source_page: Page, language: str, fields: dict) -> Page:
+        """The translation of `source_page` into `language`, created and published if missing."""
+        existing = self._existing(type(source_page), source_page.translation_key, language)
+        if existing and existing.alias_of_id is None:
+            return existing
+        if existing:  # an alias made by an earlier sync: replace it by a real translation
+            existing.delete()
+        page = source_page.copy_for_translation(self.locales[language])
+        for name, value in fields.items():
+            setattr(page, name, value)
+        page.save()
+        _publish(page)
+        self.report.add(f"{language}: {page.title}")
+        return page
+
+    # -- the site ------------------------------------------------------------------------------------------------
+
+    def site_structure(self) -> dict[str, CourseIndexPage]:
+        texts = _read(DEMO_DIR / "site.yaml")
+        home = self._existing(HomePage, demo_key("home"), SOURCE_LANGUAGE)
+        if home is None:
+            root = Page.get_first_root_node()
+            home = HomePage(
+                title=texts["en"]["home_title"],
+                slug="home-en",
+                intro=texts["en"]["home_intro"],
+                locale=self.source,
+                translation_key=demo_key("home"),
+            )
+            root.add_child(instance=home)
+            _publish(home)
+            self.report.add(f"en: {home.title}")
+            site = Site.objects.filter(is_default_site=True).first() or Site(hostname="localhost", port=80)
+            previous_root = site.root_page_id
+            site.root_page = home
+            site.site_name = "Landscape Academy"
+            site.is_default_site = True
+            site.save()
+            # Wagtail's own "Welcome to your new Wagtail site!" page has no place in the curriculum.
+            Page.objects.filter(pk=previous_root, content_type__model="page", depth=2).delete()
+        catalogue = self._existing(CourseIndexPage, demo_key("catalogue"), SOURCE_LANGUAGE)
+        if catalogue is None:
+            catalogue = CourseIndexPage(
+                title=texts["en"]["catalogue_title"],
+                slug=texts["en"]["catalogue_slug"],
+                intro=texts["en"]["catalogue_intro"],
+                locale=self.source,
+                translation_key=demo_key("catalogue"),
+            )
+            home.add_child(instance=catalogue)
+            _publish(catalogue)
+            self.report.add(f"en: {catalogue.title}")
+        catalogues = {"en": catalogue}
+        for language, text in texts.items():
+            if language == SOURCE_LANGUAGE:
+                continue
+            self._translate(
+                home, language, {"title": text["home_title"], "slug": f"home-{language}", "intro": text["home_intro"]}
+            )
+            catalogues[language] = self._translate(
+                catalogue,
+                language,
+                {"title": text["catalogue_title"], "slug": text["catalogue_slug"], "intro": text["catalogue_intro"]},
+            )
+        return catalogues
+
+    def institute(self, course_texts: dict[str, dict]) -> Institute:
+        source_fields = course_texts[SOURCE_LANGUAGE]["institute"]
+        institute = self._existing(Institute, demo_key("institute"), SOURCE_LANGUAGE)
+        if institute is None:
+            institute = Institute.objects.create(
+                name=source_fields["name"],
+                website=source_fields.get("website", ""),
+                locale=self.source,
+                translation_key=demo_key("institute"),
+            )
+            self.report.add(f"en: institute {institute.name}")
+        for language, texts in course_texts.items():
+            if language != SOURCE_LANGUAGE and not self._existing(Institute, institute.translation_key, language):
+                translation = institute.copy_for_translation(self.locales[language])
+                translation.name = texts["institute"]["name"]
+                translation.save()
+                self.report.add(f"{language}: institute {translation.name}")
+        return institute
+
+    # -- the course ----------------------------------------------------------------------------------------------
+
+    def course(self, catalogue: CourseIndexPage):
+        course_texts = {path.name.split(".")[1]: _read(path) for path in sorted(self.course_dir.glob("course.*.yaml"))}
+        source_text = course_texts[SOURCE_LANGUAGE]
+        institute = self.institute(course_texts)
+        course_key = demo_key("course", self.course_dir.name)
+
+        course = self._existing(CoursePage, course_key, SOURCE_LANGUAGE)
+        if course is None:
+            cover, _created = _cover_image()
+            course = CoursePage(
+                title=source_text["title"],
+                slug=source_text["slug"],
+                summary=source_text["summary"].strip(),
+                level=source_text["level"],
+                estimated_hours=source_text["estimated_hours"],
+                institute=institute,
+                cover_image=cover,
+                locale=self.source,
+                translation_key=course_key,
+            )
+            for outcome in source_text["learning_outcomes"]:
+                course.learning_outcomes.add(course.learning_outcomes.model(text=outcome, locale=self.source))
+            catalogue.add_child(instance=course)
+            _publish(course)
+            self.report.add(f"en: {course.title}")
+
+        for language, text in course_texts.items():
+            if language == SOURCE_LANGUAGE:
+                continue
+            translation = self._translate(
+                course,
+                language,
+                {
+                    "title": text["title"],
+                    "slug": text["slug"],
+                    "summary": text["summary"].strip(),
+                    "institute": institute.get_translation_or_none(self.locales[language]) or institute,
+                },
+            )
+            outcomes = list(translation.learning_outcomes.all())
+            if [outcome.text for outcome in outcomes] != text["learning_outcomes"]:
+                for outcome, outcome_text in zip(outcomes, text["learning_outcomes"], strict=True):
+                    outcome.text = outcome_text
+                    outcome.save()
+                _publish(translation)
+
+        for module_file in sorted(self.course_dir.glob(f"module-*.{SOURCE_LANGUAGE}.yaml")):
+            number = module_file.name.split(".")[0].removeprefix("module-")
+            self.module(course, number)
+
+    def module(self, course: CoursePage, number: str):
+        source_text = _read(self.course_dir / f"module-{number}.{SOURCE_LANGUAGE}.yaml")
+        module_key = demo_key("module", self.course_dir.name, number)
+        module = self._existing(ModulePage, module_key, SOURCE_LANGUAGE)
+        if module is None:
+            module = ModulePage(
+                title=source_text["title"],
+                slug=source_text["slug"],
+                summary=source_text["summary"].strip(),
+                estimated_minutes=source_text["estimated_minutes"],
+                locale=self.source,
+                translation_key=module_key,
+            )
+            module.elements.set(ILMElement.objects.filter(locale=self.source, number__in=source_text["elements"]))
+            course.add_child(instance=module)
+            _publish(module)
+            self.report.add(f"en: {module.title}")
+        lessons = [self.lesson(module, number, index, lesson) for index, lesson in enumerate(source_text["lessons"], 1)]
+
+        for path in sorted(self.course_dir.glob(f"module-{number}.*.yaml")):
+            language = path.name.split(".")[1]
+            if language == SOURCE_LANGUAGE:
+                continue
+            text = _read(path)
+            if len(text["lessons"]) != len(lessons):
+                raise ValueError(f"{path.name} has {len(text['lessons'])} lessons, its source has {len(lessons)}")
+            self._translate(
+                module, language, {"title": text["title"], "slug": text["slug"], "summary": text["summary"].strip()}
+            )
+            for lesson, source_lesson, lesson_text in zip(
+                lessons, source_text["lessons"], text["lessons"], strict=True
+            ):
+                self._translate(
+                    lesson,
+                    language,
+                    {
+                        "title": lesson_text["title"],
+                        "slug": lesson_text["slug"],
+                        "summary": lesson_text.get("summary", "").strip(),
+                        "body": _body(
+                            lesson_text["body"], lesson_key=lesson.translation_key, source_blocks=source_lesson["body"]
+                        ),
+                    },
+                )
+
+    def lesson(self, module: ModulePage, module_number: str, index: int, text: dict) -> LessonPage:
+        lesson_key = demo_key("lesson", self.course_dir.name, module_number, index)
+        lesson = self._existing(LessonPage, lesson_key, SOURCE_LANGUAGE)
+        if lesson is None:
+            lesson = LessonPage(
+                title=text["title"],
+                slug=text["slug"],
+                summary=text.get("summary", "").strip(),
+                estimated_minutes=text["estimated_minutes"],
+                body=_body(text["body"], lesson_key=lesson_key),
+                locale=self.source,
+                translation_key=lesson_key,
+            )
+            module.add_child(instance=lesson)
+            _publish(lesson)
+            self.report.add(f"en: {lesson.title}")
+        return lesson
+
+    # -- languages without a translation ---------------------------------------------------------------------------
+
+    def synchronise_languages(self):
+        """Every language's tree mirrors the source: untranslated pages become aliases that show the source text."""
+        for code, locale in self.locales.items():
+            if code == SOURCE_LANGUAGE:
+                continue
+            before = Page.objects.filter(locale=locale).count()
+            # Saving the setting makes wagtail-localize mirror new source pages from now on; run it once here too.
+            LocaleSynchronization.objects.get_or_create(locale=locale, defaults={"sync_from": self.source})
+            synchronize_tree(self.source, locale)
+            added = Page.objects.filter(locale=locale).count() - before
+            if added:
+                self.report.add(f"{code}: {added} page(s) shown in English until translated")
+
+    @transaction.atomic
+    def load(self) -> LoadReport:
+        catalogues = self.site_structure()
+        self.course(catalogues[SOURCE_LANGUAGE])
+        self.synchronise_languages()
+        return self.report

@@ -1,0 +1,14 @@
+from .institutes import Institute
+from .pages import CourseIndexPage, CoursePage, HomePage, LearningOutcome, LessonPage, ModulePage
+from .snippets import ILMElement
+
+__all__ = [
+    "CourseIndexPage",
+    "CoursePage",
+    "HomePage",
+    "ILMElement",
+    "Institute",
+    "LearningOutcome",
+    "LessonPage",
+    "ModulePage",
+]

@@ -1,0 +1,201 @@
+"""The curriculum tree: Home > Course catalogue > Course > Module > Lesson (a quiz page will sit beside lessons)."""
+
+from django import forms
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page, TranslatableMixin
+from wagtail.search import index
+
+from curriculum.blocks import PARAGRAPH_FEATURES, LessonBodyBlock
+
+
+def _default_locale_only():
+    """Choosers offer the canonical (default-language) elements; pages display them in the visitor's language."""
+    from wagtail.models import Locale
+
+    return {"locale_id": Locale.get_default().pk}
+
+
+class CurriculumPage(Page):
+    """A page below a home page: it shows the way back up (home, catalogue, course, module)."""
+
+    class Meta:
+        abstract = True
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["breadcrumbs"] = list(self.get_ancestors().filter(depth__gt=1))
+        return context
+
+
+class HomePage(Page):
+    """The front page of one language's site: a welcome, the five elements and the newest courses."""
+
+    intro = RichTextField(_("introduction"), features=PARAGRAPH_FEATURES, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["curriculum.CourseIndexPage"]
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from curriculum import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["elements"] = selectors.elements_in_locale(self.locale)
+        context["catalogue"] = CourseIndexPage.objects.child_of(self).live().first()
+        return context
+
+
+class CourseIndexPage(CurriculumPage):
+    """The course catalogue: every course of this language's site, with search and filters."""
+
+    intro = RichTextField(_("introduction"), features=PARAGRAPH_FEATURES, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["curriculum.HomePage"]
+    subpage_types = ["curriculum.CoursePage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("course catalogue")
+
+    def get_context(self, request, *args, **kwargs):
+        from curriculum import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.catalogue(self, params=request.GET))
+        return context
+
+
+class CoursePage(CurriculumPage):
+    """A course: an ordered set of modules, owned by a training institute."""
+
+    class Level(models.TextChoices):
+        INTRODUCTORY = "introductory", _("Introductory")
+        INTERMEDIATE = "intermediate", _("Intermediate")
+        ADVANCED = "advanced", _("Advanced")
+
+    summary = models.TextField(_("summary"), max_length=600)
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("cover image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.INTRODUCTORY)
+    estimated_hours = models.PositiveSmallIntegerField(_("estimated hours"), default=1)
+    institute = models.ForeignKey(
+        "curriculum.Institute",
+        verbose_name=_("institute"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="courses",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("cover_image"),
+        FieldPanel("level"),
+        FieldPanel("estimated_hours"),
+        FieldPanel("institute"),
+        InlinePanel("learning_outcomes", label=_("Learning outcomes")),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("summary")]
+    parent_page_types = ["curriculum.CourseIndexPage"]
+    subpage_types = ["curriculum.ModulePage"]
+
+    class Meta:
+        verbose_name = _("course")
+
+    def get_context(self, request, *args, **kwargs):
+        from curriculum import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["outline"] = selectors.course_outline(self)
+        context["elements"] = selectors.course_elements(self)
+        return context
+
+
+class LearningOutcome(TranslatableMixin, Orderable):
+    """What a learner can do after the course; one sentence each, in the order the course builds them."""
+
+    course = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="learning_outcomes")
+    text = models.CharField(_("learning outcome"), max_length=300)
+
+    panels = [FieldPanel("text")]
+
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
+        verbose_name = _("learning outcome")
+
+    def __str__(self):
+        return self.text
+
+
+class ModulePage(CurriculumPage):
+    """A module of a course, covering one or more ILM elements."""
+
+    summary = models.TextField(_("summary"), max_length=600)
+    estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=60)
+    elements = ParentalManyToManyField(
+        "curriculum.ILMElement",
+        verbose_name=_("ILM elements"),
+        related_name="modules",
+        limit_choices_to=_default_locale_only,
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("estimated_minutes"),
+        FieldPanel("elements", widget=forms.CheckboxSelectMultiple),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("summary")]
+    parent_page_types = ["curriculum.CoursePage"]
+    subpage_types = ["curriculum.LessonPage"]
+
+    class Meta:
+        verbose_name = _("module")
+
+    def get_context(self, request, *args, **kwargs):
+        from curriculum import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["course"] = context["breadcrumbs"][-1]
+        context["lessons"] = selectors.module_lessons(self)
+        context["elements"] = selectors.localize_elements(self.elements.all(), self.locale)
+        return context
+
+
+class LessonPage(CurriculumPage):
+    """A lesson: a body of blocks that renders to the web page and, with workbooks, to print."""
+
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=20)
+    body = StreamField(LessonBodyBlock(), verbose_name=_("body"))
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("estimated_minutes"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
+    parent_page_types = ["curriculum.ModulePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("lesson")
+
+    def get_context(self, request, *args, **kwargs):
+        from curriculum import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.lesson_position(self, context["breadcrumbs"]))
+        return context

@@ -1,0 +1,267 @@
+"""Reads of the curriculum. Page templates and lms/ call these; nothing here writes.
+
+Every function returns what a page needs in a fixed number of queries, whatever the size of the course.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.db.models.functions import Substr
+from wagtail.models import Locale, Page
+
+from curriculum.i18n import language_name, shipped_language_codes
+from curriculum.models import CourseIndexPage, CoursePage, ILMElement, LessonPage, ModulePage
+
+STEP = Page.steplen
+
+
+def _parent_path(path: str, generations: int = 1) -> str:
+    return path[: -STEP * generations]
+
+
+# --- content language: a page in the French tree may be an alias still showing the English source ----------------
+
+
+def content_languages(pages: Iterable[Page]) -> dict[int, str]:
+    """Map page id to the language its text is written in: its own locale, or its source's when it is an alias."""
+    pages = list(pages)
+    alias_sources = {page.alias_of_id for page in pages if page.alias_of_id}
+    source_language = (
+        dict(Page.objects.filter(id__in=alias_sources).values_list("id", "locale__language_code"))
+        if alias_sources
+        else {}
+    )
+    return {
+        page.pk: source_language.get(page.alias_of_id) if page.alias_of_id else page.locale.language_code
+        for page in pages
+    }
+
+
+def content_language(page: Page) -> str:
+    return content_languages([page])[page.pk]
+
+
+# --- ILM elements --------------------------------------------------------------------------------------------------
+
+
+def elements_in_locale(locale: Locale) -> list[ILMElement]:
+    """The five elements in `locale`, falling back to the default language for any not translated."""
+    default = Locale.get_default()
+    by_key = {}
+    for element in ILMElement.objects.filter(locale__in=[locale.pk, default.pk]).order_by("number"):
+        if element.locale_id == locale.pk or element.translation_key not in by_key:
+            by_key[element.translation_key] = element
+    return sorted(by_key.values(), key=lambda element: element.number)
+
+
+def localize_elements(elements: Iterable[ILMElement], locale: Locale) -> list[ILMElement]:
+    wanted = {element.translation_key for element in elements}
+    return [element for element in elements_in_locale(locale) if element.translation_key in wanted]
+
+
+def course_elements(course: CoursePage) -> list[ILMElement]:
+    covered = ILMElement.objects.filter(modules__in=ModulePage.objects.child_of(course).live()).distinct()
+    return localize_elements(covered, course.locale)
+
+
+# --- translations of a page, for the language switcher ------------------------------------------------------------
+
+
+@dataclass
+class LanguageLink:
+    code: str
+    name: str
+    url: str
+    is_current: bool
+    is_translated: bool
+
+
+def language_links(page: Page, request) -> list[LanguageLink]:
+    """One link per shipped language to this page in that language; untranslated ones show the source, marked."""
+    versions = {
+        version.locale.language_code: version
+        for version in Page.objects.filter(translation_key=page.translation_key).live().select_related("locale")
+    }
+    current = page.locale.language_code
+    links = []
+    for code in shipped_language_codes():
+        version = versions.get(code)
+        url = f"/{code}/" if version is None else version.get_url(request)
+        links.append(
+            LanguageLink(
+                code=code,
+                name=language_name(code),
+                url=url,
+                is_current=code == current,
+                is_translated=version is not None and version.alias_of_id is None,
+            )
+        )
+    return links
+
+
+def catalogue_page(language_code: str) -> Page | None:
+    return CourseIndexPage.objects.live().filter(locale__language_code=language_code).order_by("path").first()
+
+
+# --- the catalogue ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CourseCard:
+    course: CoursePage
+    content_language: str
+    elements: list[ILMElement] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+
+
+def _modules_of(courses: list[CoursePage]):
+    """Modules that are children of any of `courses` (siblings in one catalogue), in one query."""
+    depths = {course.depth for course in courses}
+    course_path_length = STEP * depths.pop() if len(depths) == 1 else None
+    if course_path_length is None:
+        return ModulePage.objects.filter(
+            Q.create([("path__startswith", course.path) for course in courses], connector=Q.OR)
+        )
+    return ModulePage.objects.annotate(course_path=Substr("path", 1, course_path_length)).filter(
+        course_path__in=[course.path for course in courses]
+    )
+
+
+def _course_paths_covering_element(number: int, within: Page) -> list[str]:
+    module_paths = (
+        ModulePage.objects.descendant_of(within).live().filter(elements__number=number).values_list("path", flat=True)
+    )
+    return sorted({_parent_path(path) for path in module_paths})
+
+
+def catalogue(index_page: Page, *, params: Mapping) -> dict:
+    """The catalogue page's courses, filtered by ?element=1-5, ?language=<code> and searched by ?q=."""
+    locale = index_page.locale
+    query = (params.get("q") or "").strip()[:200]
+    element = params.get("element") or ""
+    element = int(element) if element.isdigit() and 1 <= int(element) <= 5 else None
+    language = params.get("language") or ""
+    language = language if language in shipped_language_codes() else None
+
+    courses = CoursePage.objects.child_of(index_page).live().select_related("locale", "institute", "cover_image")
+    if element:
+        courses = courses.filter(path__in=_course_paths_covering_element(element, index_page))
+    if language:
+        translated_keys = CoursePage.objects.live().filter(locale__language_code=language, alias_of__isnull=True)
+        courses = courses.filter(translation_key__in=translated_keys.values("translation_key"))
+    lessons = []
+    if query:
+        course_ids = list(courses.values_list("id", flat=True))
+        courses = CoursePage.objects.filter(id__in=course_ids).select_related("locale", "institute", "cover_image")
+        courses = list(courses.search(query))
+        lessons = list(LessonPage.objects.live().descendant_of(index_page).search(query)[:20])
+    else:
+        courses = list(courses.order_by("path"))
+
+    return {
+        "course_cards": course_cards(courses, locale),
+        "lesson_results": lessons,
+        "query": query,
+        "selected_element": element,
+        "selected_language": language,
+        "element_options": elements_in_locale(locale),
+        "language_options": [(code, language_name(code)) for code in shipped_language_codes()],
+        "is_filtered": bool(query or element or language),
+    }
+
+
+def course_cards(courses: list[CoursePage], locale: Locale) -> list[CourseCard]:
+    """Each course with the elements its modules cover and the languages it is really translated into."""
+    if not courses:
+        return []
+    languages = content_languages(courses)
+    element_by_key = {element.translation_key: element for element in elements_in_locale(locale)}
+    module_elements = ModulePage.elements.through.objects.filter(
+        modulepage__in=_modules_of(courses).filter(live=True)
+    ).values_list("modulepage__path", "ilmelement__translation_key")
+    covered = defaultdict(set)
+    for module_path, element_key in module_elements:
+        covered[_parent_path(module_path)].add(element_key)
+    translated_into = defaultdict(list)
+    for key, code in (
+        CoursePage.objects.live()
+        .filter(translation_key__in=[course.translation_key for course in courses], alias_of__isnull=True)
+        .values_list("translation_key", "locale__language_code")
+    ):
+        translated_into[key].append(code)
+    order = shipped_language_codes()
+    return [
+        CourseCard(
+            course=course,
+            content_language=languages[course.pk],
+            elements=sorted(
+                (element_by_key[key] for key in covered[course.path] if key in element_by_key),
+                key=lambda element: element.number,
+            ),
+            languages=sorted(translated_into[course.translation_key], key=order.index),
+        )
+        for course in courses
+    ]
+
+
+# --- a course's outline and a lesson's place in it -------------------------------------------------------------------
+
+
+@dataclass
+class OutlineItem:
+    page: Page
+    content_language: str
+
+
+@dataclass
+class OutlineModule:
+    module: ModulePage
+    content_language: str
+    lessons: list[OutlineItem]
+
+
+def course_outline(course: CoursePage) -> list[OutlineModule]:
+    """The course's live modules in order, each with its live lessons: two queries, whatever the course's size."""
+    modules = list(ModulePage.objects.child_of(course).live().select_related("locale").order_by("path"))
+    lessons = list(
+        LessonPage.objects.descendant_of(course)
+        .live()
+        .select_related("locale")
+        .only("id", "title", "slug", "path", "depth", "url_path", "locale", "alias_of", "estimated_minutes", "summary")
+        .order_by("path")
+    )
+    languages = content_languages([*modules, *lessons])
+    lessons_by_module = defaultdict(list)
+    for lesson in lessons:
+        lessons_by_module[_parent_path(lesson.path)].append(OutlineItem(lesson, languages[lesson.pk]))
+    return [OutlineModule(module, languages[module.pk], lessons_by_module[module.path]) for module in modules]
+
+
+def module_lessons(module: ModulePage) -> list[OutlineItem]:
+    lessons = list(LessonPage.objects.child_of(module).live().select_related("locale").order_by("path"))
+    languages = content_languages(lessons)
+    return [OutlineItem(lesson, languages[lesson.pk]) for lesson in lessons]
+
+
+def lesson_position(lesson: LessonPage, ancestors: list[Page]) -> dict:
+    """The lesson's module and course (taken from its ancestors), and the lessons before and after it in the course."""
+    module, course = ancestors[-1], ancestors[-2]
+    siblings = list(
+        LessonPage.objects.live()
+        .filter(path__startswith=course.path, depth=lesson.depth)
+        .only("id", "title", "path", "url_path", "locale")
+        .order_by("path")
+    )
+    index = next((i for i, sibling in enumerate(siblings) if sibling.pk == lesson.pk), None)
+    previous_lesson = siblings[index - 1] if index else None
+    next_lesson = siblings[index + 1] if index is not None and index + 1 < len(siblings) else None
+    return {
+        "module": module,
+        "course": course,
+        "previous_lesson": previous_lesson,
+        "next_lesson": next_lesson,
+        "lesson_number": (index or 0) + 1,
+        "lesson_count": len(siblings),
+    }

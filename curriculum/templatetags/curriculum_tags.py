@@ -1,0 +1,90 @@
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language
+
+from curriculum import selectors
+from curriculum.models import CourseIndexPage
+from curriculum.i18n import language_direction, language_name, language_name_in, shipped_language_codes
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/language_switcher.html", takes_context=True)
+def language_switcher(context):
+    """Links to this page in every shipped language, each named in its own language; untranslated ones marked."""
+    request = context["request"]
+    page = context.get("page")
+    if page is not None and getattr(page, "translation_key", None):
+        links = selectors.language_links(page, request)
+    else:
+        current = get_language()
+        links = [
+            selectors.LanguageLink(
+                code=code,
+                name=language_name(code),
+                url=translate_url(request.get_full_path(), code),
+                is_current=code == current,
+                is_translated=True,
+            )
+            for code in shipped_language_codes()
+        ]
+    return {"links": links, "current_language": get_language()}
+
+
+@register.inclusion_tag("includes/fallback_notice.html", takes_context=True)
+def fallback_notice(context, page):
+    """Says so when this page's text is not yet in the visitor's language, and where it is."""
+    language = get_language()
+    shown_in = selectors.content_language(page)
+    if shown_in == language:
+        return {"show": False}
+    request = context["request"]
+    translations = [link for link in selectors.language_links(page, request) if link.is_translated]
+    return {
+        "show": True,
+        "page_language_name": language_name_in(language, language),
+        "shown_in": shown_in,
+        "shown_in_name": language_name_in(shown_in, language),
+        "translations": translations,
+    }
+
+
+@register.simple_tag(takes_context=True)
+def catalogue_url(context):
+    """The course catalogue of the visitor's language, for the main navigation."""
+    request = context["request"]
+    if not hasattr(request, "_catalogue_url"):
+        # Below the catalogue, it is already among the page's ancestors: no query needed.
+        catalogue = next(
+            (page for page in context.get("breadcrumbs", []) if page.specific_class is CourseIndexPage),
+            None,
+        ) or selectors.catalogue_page(get_language())
+        request._catalogue_url = catalogue.get_url(request) if catalogue else ""
+    return request._catalogue_url
+
+
+@register.simple_tag
+def text_direction(code):
+    return language_direction(code)
+
+
+@register.filter
+def own_language_name(code):
+    return language_name(code)
+
+
+@register.simple_tag
+def site_name():
+    return settings.WAGTAIL_SITE_NAME
+
+
+@register.filter
+def language_in(code, in_language):
+    """{{ "en"|language_in:"fr" }} gives "anglais": a language named inside a sentence of another."""
+    return language_name_in(code, in_language)
+
+
+@register.simple_tag
+def page_content_language(page):
+    return selectors.content_language(page)

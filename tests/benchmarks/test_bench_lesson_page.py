@@ -1,0 +1,80 @@
+"""`make bench`: a demo lesson page against a bare Wagtail page holding the same body, measured side by side.
+
+Absolute times on a shared machine are noise; the ratio of the two, measured interleaved in one run, and the SQL
+query counts are what to read.
+"""
+
+import statistics
+import time
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection, reset_queries
+from django.template.response import TemplateResponse
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from wagtail.models import Page
+from wagtail.views import serve
+
+from tests.conftest import lesson_in
+
+ROUNDS = 30
+
+
+def _request(path: str, language: str):
+    request = RequestFactory().get(path)
+    request.user = AnonymousUser()
+    request.LANGUAGE_CODE = language
+    return request
+
+
+def render_lesson_page(path: str, language: str) -> bytes:
+    """What a visitor gets: Wagtail routing, our page context, selectors and templates."""
+    with translation.override(language):
+        return serve(_request(path, language), path).render().content
+
+
+def render_bare_page(path: str, language: str) -> bytes:
+    """The baseline: Wagtail routing, its view-restriction check, and the same body in a template with nothing else."""
+    with translation.override(language):
+        request = _request(path, language)
+        page, _args, _kwargs = Page.route_for_request(request, path)
+        list(page.get_view_restrictions())  # Wagtail's serve() checks these for every page too
+        response = TemplateResponse(request, "benchmarks/bare_page.html", {"page": page, "self": page})
+        return response.render().content
+
+
+def measure(render, path: str, language: str) -> float:
+    started = time.perf_counter()
+    render(path, language)
+    return time.perf_counter() - started
+
+
+@pytest.mark.django_db
+def test_lesson_page_against_bare_wagtail_page():
+    lesson = lesson_in("fr", 2, 1)
+    path = lesson.url.removeprefix("/fr")
+    for render in (render_lesson_page, render_bare_page):  # warm caches and template loading
+        render(path, "fr")
+
+    timings = {render_lesson_page: [], render_bare_page: []}
+    for _round in range(ROUNDS):
+        for render in timings:
+            timings[render].append(measure(render, path, "fr"))
+
+    queries = {}
+    for render in timings:
+        reset_queries()
+        with CaptureQueriesContext(connection) as captured:
+            render(path, "fr")
+        queries[render] = len(captured.captured_queries)
+
+    ours = statistics.median(timings[render_lesson_page])
+    bare = statistics.median(timings[render_bare_page])
+    print(
+        f"\n[bench] lesson page ({connection.vendor}, {ROUNDS} interleaved rounds, medians): "
+        f"lesson page {ours * 1000:.1f} ms, {queries[render_lesson_page]} queries | "
+        f"bare Wagtail page {bare * 1000:.1f} ms, {queries[render_bare_page]} queries | "
+        f"bare/ours throughput ratio {bare / ours:.2f}x"
+    )

@@ -1,0 +1,39 @@
+import pytest
+from wagtail.models import Locale
+
+from curriculum.demo.loader import DemoLoader
+from curriculum.models import CourseIndexPage, CoursePage, LessonPage, ModulePage
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every database test starts from the demo site, loaded once per run; each test's changes roll back."""
+    with django_db_blocker.unblock():
+        DemoLoader().load()
+
+
+@pytest.fixture
+def locales(db):
+    return {locale.language_code: locale for locale in Locale.objects.all()}
+
+
+@pytest.fixture
+def demo_course(db):
+    return CoursePage.objects.get(locale__language_code="en", slug="ilm-five-elements")
+
+
+@pytest.fixture
+def catalogue_en(db):
+    return CourseIndexPage.objects.get(locale__language_code="en")
+
+
+def lesson_in(language: str, module_number: int, lesson_number: int = 1) -> LessonPage:
+    """The demo lesson at that place in the course, in that language's tree (a translation or an alias)."""
+    english_module = ModulePage.objects.filter(locale__language_code="en").order_by("path")[module_number - 1]
+    english_lesson = LessonPage.objects.child_of(english_module).order_by("path")[lesson_number - 1]
+    return LessonPage.objects.get(translation_key=english_lesson.translation_key, locale__language_code=language)
+
+
+@pytest.fixture
+def admin_user(db, django_user_model):
+    return django_user_model.objects.create_superuser("editor-admin", "editor@example.org", "pass-word-123")

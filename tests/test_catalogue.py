@@ -1,0 +1,101 @@
+"""The course catalogue: filters by ILM element and by language, and search in the visitor's language."""
+
+import pytest
+
+from curriculum.models import CourseIndexPage, CoursePage, ILMElement, LessonPage, ModulePage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def short_course(catalogue_en):
+    """A second English-only course that covers element 3 alone."""
+    course = CoursePage(title="Water funds for upland catchments", slug="water-funds", summary="Paying upstream.")
+    catalogue_en.add_child(instance=course)
+    course.save_revision().publish()
+    module = ModulePage(title="Designing a water fund", slug="designing", summary="Who pays whom.")
+    module.elements.set(ILMElement.objects.filter(locale__language_code="en", number=3))
+    course.add_child(instance=module)
+    module.save_revision().publish()
+    lesson = LessonPage(title="Upstream and downstream", slug="upstream", body=[("paragraph", "<p>Watershed.</p>")])
+    module.add_child(instance=lesson)
+    lesson.save_revision().publish()
+    return course
+
+
+def course_titles(response) -> list[str]:
+    assert response.status_code == 200
+    return [card.course.title for card in response.context["course_cards"]]
+
+
+def test_catalogue_lists_every_course_of_the_language(client, catalogue_en, short_course):
+    assert course_titles(client.get(catalogue_en.url)) == [
+        "Integrated landscape management: the five elements",
+        "Water funds for upland catchments",
+    ]
+
+
+def test_filtering_by_element_keeps_courses_that_cover_it(client, catalogue_en, short_course):
+    assert course_titles(client.get(catalogue_en.url, {"element": "1"})) == [
+        "Integrated landscape management: the five elements"
+    ]
+    assert len(course_titles(client.get(catalogue_en.url, {"element": "3"}))) == 2
+
+
+def test_filtering_by_language_keeps_courses_really_translated_into_it(client, catalogue_en, short_course):
+    assert course_titles(client.get(catalogue_en.url, {"language": "es"})) == [
+        "Integrated landscape management: the five elements"
+    ]
+    response = client.get(catalogue_en.url, {"language": "pt"})
+    assert course_titles(response) == []
+    assert "No course matches" in response.content.decode()
+
+
+def test_filters_combine_and_ignore_tampered_values(client, catalogue_en, short_course):
+    assert course_titles(client.get(catalogue_en.url, {"element": "3", "language": "fr"})) == [
+        "Integrated landscape management: the five elements"
+    ]
+    response = client.get(catalogue_en.url, {"element": "9; DROP TABLE", "language": "xx"})
+    assert len(course_titles(response)) == 2
+    assert response.context["selected_element"] is None and response.context["selected_language"] is None
+
+
+def test_catalogue_cards_show_elements_and_languages(client):
+    catalogue = CourseIndexPage.objects.get(locale__language_code="fr")
+    response = client.get(catalogue.url)
+    (card,) = response.context["course_cards"]
+    assert [element.title for element in card.elements][:2] == ["Partenariat paysager", "Compréhension commune"]
+    assert card.languages == ["en", "fr", "es"]
+
+
+def test_search_finds_lessons_in_the_visitors_language(client):
+    french = CourseIndexPage.objects.get(locale__language_code="fr")
+    response = client.get(french.url, {"q": "partenariat"})
+    lessons = response.context["lesson_results"]
+    assert lessons, "French words find French lessons"
+    assert all(lesson.locale.language_code == "fr" for lesson in lessons)
+    english = CourseIndexPage.objects.get(locale__language_code="en")
+    titles = [lesson.title for lesson in client.get(english.url, {"q": "theory of change"}).context["lesson_results"]]
+    assert "Theory of change, priorities and trade-offs" in titles
+
+
+def test_search_finds_courses_by_their_summary(client):
+    spanish = CourseIndexPage.objects.get(locale__language_code="es")
+    response = client.get(spanish.url, {"q": "alianza"})
+    assert [card.course.locale.language_code for card in response.context["course_cards"]] == ["es"]
+
+
+def test_empty_search_shows_a_clear_message(client, catalogue_en):
+    response = client.get(catalogue_en.url, {"q": "zzzqqq"})
+    page = response.content.decode()
+    assert "No lesson matches “zzzqqq”." in page
+    assert "No course matches" in page
+
+
+def test_lessons_of_unpublished_pages_are_not_listed(client, demo_course):
+    module = ModulePage.objects.child_of(demo_course).order_by("path").first()
+    lesson = LessonPage.objects.child_of(module).order_by("path").first()
+    lesson.unpublish()
+    page = client.get(demo_course.url).content.decode()
+    assert lesson.title not in page
+    assert client.get(lesson.url if lesson.url else "/en/nope/").status_code == 404

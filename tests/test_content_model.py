@@ -1,0 +1,66 @@
+"""The curriculum's structure: page tree rules, the ILM elements, and the lesson blocks."""
+
+import pytest
+from wagtail.models import Page
+
+from curriculum.models import CourseIndexPage, CoursePage, HomePage, ILMElement, LessonPage, ModulePage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("child", "parent", "allowed"),
+    [
+        (HomePage, Page, True),
+        (CourseIndexPage, HomePage, True),
+        (CoursePage, CourseIndexPage, True),
+        (ModulePage, CoursePage, True),
+        (LessonPage, ModulePage, True),
+        (LessonPage, CoursePage, False),
+        (ModulePage, CourseIndexPage, False),
+        (CoursePage, HomePage, False),
+        (LessonPage, LessonPage, False),
+        (HomePage, CourseIndexPage, False),
+    ],
+)
+def test_page_tree_keeps_courses_modules_and_lessons_in_their_places(child, parent, allowed):
+    fits = child in parent.allowed_subpage_models() and parent in child.allowed_parent_page_models()
+    assert fits is allowed
+
+
+def test_the_five_elements_exist_in_every_shipped_language():
+    for language in ("en", "fr", "es", "pt"):
+        numbers = list(ILMElement.objects.filter(locale__language_code=language).values_list("number", flat=True))
+        assert numbers == [1, 2, 3, 4, 5], language
+    keys = ILMElement.objects.values_list("number", "translation_key")
+    assert len({key for number, key in keys}) == 5, "each element shares one translation_key across languages"
+    assert ILMElement.objects.get(number=2, locale__language_code="fr").title == "Compréhension commune"
+    assert ILMElement.objects.get(number=4, locale__language_code="pt").title == "Colocar em ação"
+
+
+def test_an_element_number_is_unique_within_a_language(locales):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ILMElement.objects.create(number=3, title="Duplicate", description="-", colour="#000000", locale=locales["fr"])
+
+
+def test_translations_keep_the_source_block_ids():
+    english = LessonPage.objects.filter(locale__language_code="en").order_by("path").first()
+    french = LessonPage.objects.get(translation_key=english.translation_key, locale__language_code="fr")
+    assert [block.id for block in english.body] == [block.id for block in french.body]
+    assert [block.block_type for block in english.body] == [block.block_type for block in french.body]
+    assert english.body[0].value != french.body[0].value
+
+
+def test_the_demo_course_uses_every_kind_of_teaching_block():
+    used = {block.block_type for lesson in LessonPage.objects.filter(locale__language_code="en") for block in lesson.body}
+    expected = {"heading", "paragraph", "callout", "case_study", "activity", "discussion_question"}
+    assert expected | {"glossary_term", "facilitator_note"} <= used
+
+
+def test_demo_course_has_one_module_per_element_and_three_lessons_or_more(demo_course):
+    modules = ModulePage.objects.child_of(demo_course).order_by("path")
+    assert [sorted(module.elements.values_list("number", flat=True)) for module in modules] == [[1], [2], [3], [4], [5]]
+    for module in modules:
+        assert LessonPage.objects.child_of(module).count() >= 3

@@ -1,0 +1,82 @@
+"""The demo loader, the Django checks, migrations and production settings."""
+
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from wagtail.models import Page
+
+from curriculum.models import CoursePage, ILMElement, LessonPage
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.django_db
+
+
+def test_load_demo_twice_changes_nothing_and_says_so():
+    pages_before = Page.objects.count()
+    output = StringIO()
+    call_command("load_demo", stdout=output)
+    assert "already loaded: nothing changed" in output.getvalue()
+    assert Page.objects.count() == pages_before
+
+
+def test_demo_is_complete_in_english_and_french_and_partly_in_spanish():
+    def real(language):
+        return LessonPage.objects.filter(locale__language_code=language, alias_of__isnull=True).count()
+
+    assert real("en") == real("fr") >= 15
+    assert 3 <= real("es") < real("en")
+    assert real("pt") == 0
+    for language in ("fr", "es", "pt"):
+        assert LessonPage.objects.filter(locale__language_code=language).count() == real("en"), language
+    assert CoursePage.objects.filter(alias_of__isnull=True).count() == 3
+
+
+def test_system_checks_pass():
+    call_command("check", fail_level="WARNING")
+
+
+def test_migrations_match_the_models():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def _run_with_production_settings(*args, env_extra=None):
+    env = {key: value for key, value in os.environ.items() if key not in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL")}
+    env["DJANGO_SETTINGS_MODULE"] = "lms.settings.production"
+    env.update(env_extra or {})
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+
+
+def test_production_refuses_to_start_without_its_secrets():
+    result = _run_with_production_settings("check")
+    assert result.returncode != 0
+    assert "Set the SECRET_KEY environment variable" in result.stderr
+
+
+def test_production_deployment_checks_are_clean(tmp_path):
+    result = _run_with_production_settings(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env_extra={
+            "SECRET_KEY": "a-long-random-production-secret-" + "x9Qz" * 10,
+            "ALLOWED_HOSTS": "academy.example.org",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite3'}",
+        },
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_ilm_element_colours_are_dark_enough_for_white_numbers():
+    def luminance(hex_colour):
+        channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    for colour in ILMElement.objects.values_list("colour", flat=True).distinct():
+        assert 1.05 / (luminance(colour) + 0.05) >= 4.5, colour
