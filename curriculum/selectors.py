@@ -7,12 +7,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.db.models.functions import Substr
+from wagtail.images import get_image_model
 from wagtail.models import Locale, Page
 
 from curriculum.i18n import language_name, shipped_language_codes
-from curriculum.models import CourseIndexPage, CoursePage, ILMElement, LessonPage, ModulePage
+from curriculum.models import CourseIndexPage, CoursePage, ILMElement, Institute, LessonPage, ModulePage
 
 STEP = Page.steplen
 
@@ -108,10 +109,14 @@ def catalogue_page(language_code: str) -> Page | None:
 # --- the catalogue ---------------------------------------------------------------------------------------------------
 
 
+CARD_IMAGE_SPEC = "fill-640x300"
+
+
 @dataclass
 class CourseCard:
     course: CoursePage
     content_language: str
+    institute: Institute | None = None
     elements: list[ILMElement] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
 
@@ -136,6 +141,36 @@ def _course_paths_covering_element(number: int, within: Page) -> list[str]:
     return sorted({_parent_path(path) for path in module_paths})
 
 
+_CARD_PREFETCHES = [
+    "locale",
+    Prefetch("cover_image", queryset=get_image_model().objects.prefetch_renditions(CARD_IMAGE_SPEC)),
+]
+
+
+def _with_card_relations(courses):
+    return courses.select_related("locale").prefetch_related(*_CARD_PREFETCHES)
+
+
+def _institutes_in_locale(courses: list[CoursePage], locale: Locale) -> dict[int, Institute]:
+    """Each course's institute, in `locale` where translated: one query for all cards."""
+    institute_ids = {course.institute_id for course in courses if course.institute_id}
+    if not institute_ids:
+        return {}
+    institutes = Institute.objects.filter(
+        Q(pk__in=institute_ids)
+        | Q(translation_key__in=Institute.objects.filter(pk__in=institute_ids).values("translation_key"), locale=locale)
+    )
+    by_id = {institute.pk: institute for institute in institutes}
+    localized = {
+        institute.translation_key: institute for institute in by_id.values() if institute.locale_id == locale.pk
+    }
+    return {
+        course.pk: localized.get(by_id[course.institute_id].translation_key, by_id[course.institute_id])
+        for course in courses
+        if course.institute_id in by_id
+    }
+
+
 def catalogue(index_page: Page, *, params: Mapping) -> dict:
     """The catalogue page's courses, filtered by ?element=1-5, ?language=<code> and searched by ?q=."""
     locale = index_page.locale
@@ -145,7 +180,7 @@ def catalogue(index_page: Page, *, params: Mapping) -> dict:
     language = params.get("language") or ""
     language = language if language in shipped_language_codes() else None
 
-    courses = CoursePage.objects.child_of(index_page).live().select_related("locale", "institute", "cover_image")
+    courses = _with_card_relations(CoursePage.objects.child_of(index_page).live())
     if element:
         courses = courses.filter(path__in=_course_paths_covering_element(element, index_page))
     if language:
@@ -154,8 +189,8 @@ def catalogue(index_page: Page, *, params: Mapping) -> dict:
     lessons = []
     if query:
         course_ids = list(courses.values_list("id", flat=True))
-        courses = CoursePage.objects.filter(id__in=course_ids).select_related("locale", "institute", "cover_image")
-        courses = list(courses.search(query))
+        courses = list(CoursePage.objects.filter(id__in=course_ids).search(query))
+        prefetch_related_objects(courses, *_CARD_PREFETCHES)
         lessons = list(LessonPage.objects.live().descendant_of(index_page).search(query)[:20])
     else:
         courses = list(courses.order_by("path"))
@@ -177,6 +212,7 @@ def course_cards(courses: list[CoursePage], locale: Locale) -> list[CourseCard]:
     if not courses:
         return []
     languages = content_languages(courses)
+    institutes = _institutes_in_locale(courses, locale)
     element_by_key = {element.translation_key: element for element in elements_in_locale(locale)}
     module_elements = ModulePage.elements.through.objects.filter(
         modulepage__in=_modules_of(courses).filter(live=True)
@@ -196,6 +232,7 @@ def course_cards(courses: list[CoursePage], locale: Locale) -> list[CourseCard]:
         CourseCard(
             course=course,
             content_language=languages[course.pk],
+            institute=institutes.get(course.pk),
             elements=sorted(
                 (element_by_key[key] for key in covered[course.path] if key in element_by_key),
                 key=lambda element: element.number,

@@ -54,7 +54,9 @@ def test_translations_keep_the_source_block_ids():
 
 
 def test_the_demo_course_uses_every_kind_of_teaching_block():
-    used = {block.block_type for lesson in LessonPage.objects.filter(locale__language_code="en") for block in lesson.body}
+    used = {
+        block.block_type for lesson in LessonPage.objects.filter(locale__language_code="en") for block in lesson.body
+    }
     expected = {"heading", "paragraph", "callout", "case_study", "activity", "discussion_question"}
     assert expected | {"glossary_term", "facilitator_note"} <= used
 

@@ -45,7 +45,9 @@ def test_migrations_match_the_models():
 
 
 def _run_with_production_settings(*args, env_extra=None):
-    env = {key: value for key, value in os.environ.items() if key not in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL")}
+    env = {
+        key: value for key, value in os.environ.items() if key not in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL")
+    }
     env["DJANGO_SETTINGS_MODULE"] = "lms.settings.production"
     env.update(env_extra or {})
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)

@@ -150,7 +150,9 @@ def test_lesson_page_is_light_and_needs_no_javascript(client):
     heaviest = max(
         (html(client.get(lesson.url)) for lesson in LessonPage.objects.filter(locale__language_code="fr")), key=len
     )
-    css = sum(len(open(finders.find(path), "rb").read()) for path in re.findall(r'href="/static/([^"]+\.css)"', heaviest))
+    css = sum(
+        len(open(finders.find(path), "rb").read()) for path in re.findall(r'href="/static/([^"]+\.css)"', heaviest)
+    )
     assert "<script" not in heaviest
     assert len(heaviest.encode()) + css < 100_000
 

@@ -1,0 +1,54 @@
+"""Pages cost a fixed number of SQL queries, whatever the size of the course or the catalogue."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from curriculum.models import CoursePage, ILMElement, Institute, LessonPage, ModulePage
+
+pytestmark = pytest.mark.django_db
+
+
+def build_course(catalogue, *, slug: str, modules: int, lessons_per_module: int) -> CoursePage:
+    institute = Institute.objects.filter(locale=catalogue.locale).first()
+    course = CoursePage(title=f"Course {slug}", slug=slug, summary="A course.", institute=institute)
+    catalogue.add_child(instance=course)
+    course.save_revision().publish()
+    for module_number in range(1, modules + 1):
+        module = ModulePage(title=f"Module {module_number}", slug=f"m{module_number}", summary="A module.")
+        module.elements.set(ILMElement.objects.filter(locale__language_code="en", number=module_number % 5 + 1))
+        course.add_child(instance=module)
+        module.save_revision().publish()
+        for lesson_number in range(1, lessons_per_module + 1):
+            lesson = LessonPage(
+                title=f"Lesson {module_number}.{lesson_number}",
+                slug=f"l{lesson_number}",
+                body=[("paragraph", "<p>Text.</p>"), ("heading", "A heading")],
+            )
+            module.add_child(instance=lesson)
+            lesson.save_revision().publish()
+    return course
+
+
+def queries_for(client, url: str) -> int:
+    client.get(url)  # warm per-process caches (content types, site root paths)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_lesson_and_course_pages_cost_the_same_for_5_or_100_lessons(client, catalogue_en):
+    small = build_course(catalogue_en, slug="small", modules=1, lessons_per_module=5)
+    large = build_course(catalogue_en, slug="large", modules=5, lessons_per_module=20)
+    small_lesson = LessonPage.objects.descendant_of(small).order_by("path")[2]
+    large_lesson = LessonPage.objects.descendant_of(large).order_by("path")[50]
+    assert queries_for(client, small_lesson.url) == queries_for(client, large_lesson.url)
+    assert queries_for(client, small.url) == queries_for(client, large.url)
+
+
+def test_catalogue_costs_the_same_for_1_or_8_courses(client, catalogue_en):
+    one = queries_for(client, catalogue_en.url)
+    for number in range(7):
+        build_course(catalogue_en, slug=f"extra-{number}", modules=1, lessons_per_module=1)
+    assert queries_for(client, catalogue_en.url) == one
+    assert queries_for(client, catalogue_en.url + "?element=2&language=en") <= one + 2
