@@ -1,6 +1,7 @@
 """What a visitor sees: pages in four languages, the fallback for missing translations, the language switcher."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -151,7 +152,7 @@ def test_lesson_page_is_light_and_needs_no_javascript(client):
         (html(client.get(lesson.url)) for lesson in LessonPage.objects.filter(locale__language_code="fr")), key=len
     )
     css = sum(
-        len(open(finders.find(path), "rb").read()) for path in re.findall(r'href="/static/([^"]+\.css)"', heaviest)
+        Path(finders.find(path)).stat().st_size for path in re.findall(r'href="/static/([^"]+\.css)"', heaviest)
     )
     assert "<script" not in heaviest
     assert len(heaviest.encode()) + css < 100_000

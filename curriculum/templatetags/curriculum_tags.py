@@ -4,8 +4,8 @@ from django.urls import translate_url
 from django.utils.translation import get_language
 
 from curriculum import selectors
-from curriculum.models import CourseIndexPage
 from curriculum.i18n import language_direction, language_name, language_name_in, shipped_language_codes
+from curriculum.models import CourseIndexPage
 
 register = template.Library()
 
