@@ -151,9 +151,7 @@ def test_lesson_page_is_light_and_needs_no_javascript(client):
     heaviest = max(
         (html(client.get(lesson.url)) for lesson in LessonPage.objects.filter(locale__language_code="fr")), key=len
     )
-    css = sum(
-        Path(finders.find(path)).stat().st_size for path in re.findall(r'href="/static/([^"]+\.css)"', heaviest)
-    )
+    css = sum(Path(finders.find(path)).stat().st_size for path in re.findall(r'href="/static/([^"]+\.css)"', heaviest))
     assert "<script" not in heaviest
     assert len(heaviest.encode()) + css < 100_000
 
