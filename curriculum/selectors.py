@@ -3,6 +3,7 @@
 Every function returns what a page needs in a fixed number of queries, whatever the size of the course.
 """
 
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -266,7 +267,19 @@ def course_outline(course: CoursePage) -> list[OutlineModule]:
         LessonPage.objects.descendant_of(course)
         .live()
         .select_related("locale")
-        .only("id", "title", "slug", "path", "depth", "url_path", "locale", "alias_of", "estimated_minutes", "summary")
+        .only(
+            "id",
+            "title",
+            "slug",
+            "path",
+            "depth",
+            "url_path",
+            "locale",
+            "alias_of",
+            "translation_key",
+            "estimated_minutes",
+            "summary",
+        )
         .order_by("path")
     )
     languages = content_languages([*modules, *lessons])
@@ -288,7 +301,7 @@ def lesson_position(lesson: LessonPage, ancestors: list[Page]) -> dict:
     siblings = list(
         LessonPage.objects.live()
         .filter(path__startswith=course.path, depth=lesson.depth)
-        .only("id", "title", "path", "url_path", "locale")
+        .only("id", "title", "path", "url_path", "locale", "translation_key")
         .order_by("path")
     )
     index = next((i for i, sibling in enumerate(siblings) if sibling.pk == lesson.pk), None)
@@ -302,3 +315,139 @@ def lesson_position(lesson: LessonPage, ancestors: list[Page]) -> dict:
         "lesson_number": (index or 0) + 1,
         "lesson_count": len(siblings),
     }
+
+
+# --- course structure, for lms/: which lessons count, keyed by translation_key ----------------------------------------
+
+
+@dataclass
+class ModuleStructure:
+    key: uuid.UUID
+    element_numbers: list[int]
+    lesson_keys: list[uuid.UUID]
+
+
+@dataclass
+class CourseStructure:
+    """A course as its source-language tree has it: what progress is counted against, in every language."""
+
+    key: uuid.UUID
+    modules: list[ModuleStructure]
+
+    @property
+    def lesson_keys(self) -> list[uuid.UUID]:
+        return [key for module in self.modules for key in module.lesson_keys]
+
+    def module_of(self, lesson_key: uuid.UUID) -> ModuleStructure | None:
+        return next((module for module in self.modules if lesson_key in module.lesson_keys), None)
+
+
+def _source_versions(model, keys: Iterable[uuid.UUID]) -> dict[uuid.UUID, Page]:
+    """The live, non-alias version of each key, preferring the default language: the tree progress is counted on."""
+    default_language = Locale.get_default().language_code
+    chosen = {}
+    for page in (
+        model.objects.live().filter(translation_key__in=set(keys), alias_of__isnull=True).select_related("locale")
+    ):
+        current = chosen.get(page.translation_key)
+        if current is None or (
+            page.locale.language_code == default_language and current.locale.language_code != default_language
+        ):
+            chosen[page.translation_key] = page
+    return chosen
+
+
+def _under_any(paths: list[str]) -> Q:
+    return Q.create([("path__startswith", path) for path in paths], connector=Q.OR)
+
+
+def course_structures(course_keys: Iterable[uuid.UUID]) -> dict[uuid.UUID, CourseStructure]:
+    """The live modules and lessons of many courses in their source trees, in three queries whatever their number."""
+    sources = _source_versions(CoursePage, course_keys)
+    if not sources:
+        return {}
+    course_by_path = {course.path: key for key, course in sources.items()}
+    course_paths = list(course_by_path)
+    modules = list(
+        ModulePage.objects.live()
+        .filter(_under_any(course_paths), depth=next(iter(sources.values())).depth + 1)
+        .order_by("path")
+        .values_list("id", "path", "translation_key")
+    )
+    element_numbers = defaultdict(list)
+    for module_id, number in ModulePage.elements.through.objects.filter(
+        modulepage_id__in=[module_id for module_id, _path, _key in modules]
+    ).values_list("modulepage_id", "ilmelement__number"):
+        element_numbers[module_id].append(number)
+    lessons = (
+        LessonPage.objects.live()
+        .filter(_under_any(course_paths))
+        .order_by("path")
+        .values_list("path", "translation_key")
+    )
+    lessons_by_module = defaultdict(list)
+    for path, key in lessons:
+        lessons_by_module[_parent_path(path)].append(key)
+    structures = {key: CourseStructure(key=key, modules=[]) for key in sources}
+    for module_id, path, key in modules:
+        course_key = course_by_path.get(_parent_path(path))
+        if course_key is not None:
+            structures[course_key].modules.append(
+                ModuleStructure(
+                    key=key, element_numbers=sorted(element_numbers[module_id]), lesson_keys=lessons_by_module[path]
+                )
+            )
+    return structures
+
+
+def pages_in_language(model, keys: Iterable[uuid.UUID], language_code: str) -> dict[uuid.UUID, Page]:
+    """Live pages for these translation keys in the visitor's language tree (translations or aliases)."""
+    return {
+        page.translation_key: page
+        for page in model.objects.live().filter(translation_key__in=set(keys), locale__language_code=language_code)
+    }
+
+
+def live_lesson(lesson_key: uuid.UUID, language_code: str) -> LessonPage | None:
+    """A published lesson in the visitor's language, or None (unpublished, deleted or unknown)."""
+    return (
+        LessonPage.objects.live().filter(translation_key=lesson_key, locale__language_code=language_code).first()
+        or LessonPage.objects.live().filter(translation_key=lesson_key).order_by("id").first()
+    )
+
+
+def live_course(course_key: uuid.UUID, language_code: str) -> CoursePage | None:
+    return (
+        CoursePage.objects.live().filter(translation_key=course_key, locale__language_code=language_code).first()
+        or CoursePage.objects.live().filter(translation_key=course_key).order_by("id").first()
+    )
+
+
+def course_of_lesson(lesson: Page) -> CoursePage:
+    return CoursePage.objects.get(path=_parent_path(lesson.path, 2))
+
+
+def url_in_language(request, url: str, language_code: str) -> str:
+    """The same place in another language: a page's translation (its slugs differ), or the same view's URL."""
+    from django.urls import translate_url
+    from django.utils import translation
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    if not url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        url = "/"
+    path_language = translation.get_language_from_path(url) or translation.get_language()
+    with translation.override(path_language):
+        prefix = f"/{path_language}"
+        page = None
+        if url.startswith(prefix + "/"):
+            route = Page.route_for_request(request, url.split("?")[0].removeprefix(prefix))
+            page = route[0] if route else None
+    if page is not None:
+        version = (
+            Page.objects.live()
+            .filter(translation_key=page.translation_key, locale__language_code=language_code)
+            .first()
+        )
+        if version is not None:
+            return version.get_url(request) or url
+    return translate_url(url, language_code)

@@ -16,6 +16,8 @@ urlpatterns = [
 # Learner pages and Wagtail pages live under a language prefix: /en/, /fr/, /es/, /pt/.
 # "/" itself redirects to the visitor's language (browser's Accept-Language on a first visit, then the cookie).
 urlpatterns += i18n_patterns(
+    path("accounts/", include("lms.accounts.urls")),
+    path("learning/", include("lms.progress.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -6,10 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.fields import RichTextField, StreamField
+from wagtail import hooks
 from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
 from curriculum.blocks import PARAGRAPH_FEATURES, LessonBodyBlock
+from curriculum.pages_hooks import CURRICULUM_PAGE_CONTEXT
 
 
 def _default_locale_only():
@@ -29,6 +31,13 @@ class CurriculumPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["breadcrumbs"] = list(self.get_ancestors().filter(depth__gt=1))
         return context
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        # Apps built on the curriculum add their part of the page (a learner's progress, ...) through this hook.
+        for add_context in hooks.get_hooks(CURRICULUM_PAGE_CONTEXT):
+            add_context(page=self, request=request, context=response.context_data)
+        return response
 
 
 class HomePage(Page):

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,5 +22,15 @@ class User(AbstractUser):
         default=settings.LANGUAGE_CODE,
     )
 
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            # Learners log in with their email address: it identifies one account, whatever its case.
+            models.UniqueConstraint(Lower("email"), condition=~Q(email=""), name="unique_user_email_ignoring_case"),
+        ]
+
     def __str__(self):
         return self.display_name or self.get_full_name() or self.get_username()
+
+    @property
+    def certificate_name(self) -> str:
+        return self.display_name or self.get_full_name() or self.email or self.get_username()

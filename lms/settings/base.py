@@ -10,6 +10,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 INSTALLED_APPS = [
     "lms.accounts",
+    "lms.progress",
     "curriculum",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales, adds tree synchronisation
@@ -121,4 +122,9 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # Videos are links with transcripts, never oEmbed look-ups: rendering must not call the network.
 WAGTAILEMBEDS_FINDERS = []
 
-LOGIN_URL = "wagtailadmin_login"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "progress:dashboard"
+AUTHENTICATION_BACKENDS = ["lms.accounts.backends.EmailOrUsernameBackend"]
+# Ask new learners to confirm their email address before they can log in (needs working outgoing mail).
+ACCOUNTS_REQUIRE_EMAIL_CONFIRMATION = os.environ.get("ACCOUNTS_REQUIRE_EMAIL_CONFIRMATION", "").lower() == "true"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Landscape Academy <noreply@localhost>")

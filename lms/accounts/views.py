@@ -1,0 +1,136 @@
+"""Sign up, log in and out, confirm an email address, reset or change a password, edit or delete the account."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.mail import send_mail
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse, reverse_lazy
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from curriculum.selectors import url_in_language
+from lms.accounts.forms import DeleteAccountForm, LoginForm, ProfileForm, RateLimitedPasswordResetForm, SignUpForm
+from lms.accounts.models import User
+
+CONFIRMATION_SALT = "lms.accounts.confirm-email"
+CONFIRMATION_MAX_AGE = 3 * 24 * 60 * 60
+
+
+def _redirect_in_language(request, url: str, language: str) -> HttpResponseRedirect:
+    """Go to `url` in the learner's language, and remember that language for pages without a prefix."""
+    response = redirect(url_in_language(request, url, language))
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return response
+
+
+def _safe_next(request, default: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
+        return candidate
+    return default
+
+
+def _send_confirmation(request, user: User) -> None:
+    token = signing.dumps({"user": user.pk, "email": user.email}, salt=CONFIRMATION_SALT)
+    with translation.override(user.preferred_language):
+        link = request.build_absolute_uri(reverse("accounts:confirm_email", args=[token]))
+        body = render_to_string("lms/accounts/email/confirm_email.txt", {"user": user, "link": link})
+        send_mail(_("Confirm your email address"), body, None, [user.email])
+
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("progress:dashboard")
+    form = SignUpForm(request.POST or None, initial={"preferred_language": translation.get_language()})
+    if request.method == "POST" and form.is_valid():
+        user = form.save(commit=False)
+        if settings.ACCOUNTS_REQUIRE_EMAIL_CONFIRMATION:
+            user.is_active = False
+            user.save()
+            _send_confirmation(request, user)
+            return render(request, "lms/accounts/confirm_sent.html", {"email": user.email})
+        user.save()
+        login(request, user, backend="lms.accounts.backends.EmailOrUsernameBackend")
+        messages.success(request, _("Welcome, %(name)s. Your account is ready.") % {"name": user.display_name})
+        return _redirect_in_language(
+            request, _safe_next(request, reverse("progress:dashboard")), user.preferred_language
+        )
+    return render(request, "lms/accounts/signup.html", {"form": form, "next": _safe_next(request, "")})
+
+
+def confirm_email(request, token):
+    try:
+        data = signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
+        user = User.objects.get(pk=data["user"], email=data["email"])
+    except (signing.BadSignature, User.DoesNotExist, KeyError, TypeError):
+        return render(request, "lms/accounts/confirm_invalid.html", status=400)
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+    login(request, user, backend="lms.accounts.backends.EmailOrUsernameBackend")
+    messages.success(request, _("Your email address is confirmed. Welcome!"))
+    return _redirect_in_language(request, reverse("progress:dashboard"), user.preferred_language)
+
+
+class LearnerLoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "lms/accounts/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        super().form_valid(form)
+        return _redirect_in_language(self.request, self.get_success_url(), self.request.user.preferred_language)
+
+
+class LearnerPasswordResetView(auth_views.PasswordResetView):
+    form_class = RateLimitedPasswordResetForm
+    template_name = "lms/accounts/password_reset.html"
+    email_template_name = "lms/accounts/email/password_reset.txt"
+    subject_template_name = "lms/accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        messages.success(request, _("Your profile is saved."))
+        return _redirect_in_language(request, reverse("accounts:profile"), user.preferred_language)
+    return render(request, "lms/accounts/profile.html", {"form": form})
+
+
+@login_required
+def delete_account(request):
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        user.delete()  # enrolments, progress and every other learning record go with it (on_delete=CASCADE)
+        messages.success(request, _("Your account and everything recorded about your learning are deleted."))
+        return redirect(f"/{translation.get_language()}/")
+    return render(request, "lms/accounts/delete.html", {"form": form})
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    messages.success(request, _("You are logged out."))
+    return redirect(f"/{translation.get_language()}/")

@@ -1,0 +1,55 @@
+"""Writes of learning records. Unique constraints make every write safe to repeat and to race."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from curriculum.models import CoursePage, LessonPage
+from curriculum.selectors import course_of_lesson
+from lms.progress.models import Enrolment, LessonProgress
+
+
+def _get_or_create(model, **lookup):
+    """get_or_create that survives a concurrent insert of the same row (the constraint wins, we read it back)."""
+    try:
+        with transaction.atomic():
+            return model.objects.get_or_create(**lookup)
+    except IntegrityError:
+        return model.objects.get(**{key: value for key, value in lookup.items() if key != "defaults"}), False
+
+
+def enrolment_create(*, learner, course: CoursePage) -> Enrolment:
+    """Enrol, or resume a course the learner had left. Enrolling twice changes nothing."""
+    enrolment, _created = _get_or_create(Enrolment, learner=learner, course_key=course.translation_key)
+    if enrolment.left_at is not None:
+        enrolment.left_at = None
+        enrolment.save(update_fields=["left_at"])
+    return enrolment
+
+
+def enrolment_leave(*, learner, course: CoursePage) -> None:
+    """Leave a course: it leaves the dashboard's current list, and every record stays for a later return."""
+    Enrolment.objects.filter(learner=learner, course_key=course.translation_key, left_at__isnull=True).update(
+        left_at=timezone.now()
+    )
+
+
+def lesson_start(*, learner, lesson: LessonPage, course: CoursePage | None = None) -> LessonProgress:
+    course = course or course_of_lesson(lesson)
+    progress, _created = _get_or_create(
+        LessonProgress,
+        learner=learner,
+        lesson_key=lesson.translation_key,
+        defaults={"course_key": course.translation_key},
+    )
+    return progress
+
+
+def lesson_complete(*, learner, lesson: LessonPage) -> LessonProgress:
+    """Mark a lesson complete, enrolling the learner in its course first if needed. Repeating it is harmless."""
+    course = course_of_lesson(lesson)
+    enrolment_create(learner=learner, course=course)
+    progress = lesson_start(learner=learner, lesson=lesson, course=course)
+    if progress.completed_at is None:
+        LessonProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(completed_at=timezone.now())
+        progress.refresh_from_db()
+    return progress

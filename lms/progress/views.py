@@ -1,0 +1,90 @@
+"""Enrol, leave, complete a lesson (POST forms that work without JavaScript), and the "My learning" dashboard."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from curriculum import selectors as curriculum
+from curriculum.models import LessonPage
+from lms.progress import charts, selectors, services
+
+
+def _login_then(request, page):
+    """Anonymous learners are sent to log in, and come back to the page they were on."""
+    return redirect_to_login(page.get_url(request) if page else request.get_full_path())
+
+
+def _live_course_or_404(course_key: uuid.UUID):
+    course = curriculum.live_course(course_key, translation.get_language())
+    if course is None:
+        raise Http404(_("This course does not exist or is not published."))
+    return course
+
+
+@require_POST
+def enrol(request, course_key):
+    course = _live_course_or_404(course_key)
+    if not request.user.is_authenticated:
+        return _login_then(request, course)
+    services.enrolment_create(learner=request.user, course=course)
+    messages.success(request, _("You are enrolled in “%(course)s”.") % {"course": course.title})
+    return redirect(course.get_url(request))
+
+
+@require_POST
+@login_required
+def leave(request, course_key):
+    course = _live_course_or_404(course_key)
+    services.enrolment_leave(learner=request.user, course=course)
+    messages.success(
+        request,
+        _("You left “%(course)s”. Your progress is kept: enrol again to continue.") % {"course": course.title},
+    )
+    return redirect(course.get_url(request))
+
+
+@require_POST
+def complete_lesson(request, lesson_key):
+    language = translation.get_language()
+    lesson = curriculum.live_lesson(lesson_key, language)
+    if lesson is None:
+        raise Http404(_("This lesson does not exist or is not published."))
+    if not request.user.is_authenticated:
+        return _login_then(request, lesson)
+    services.lesson_complete(learner=request.user, lesson=lesson)
+    course = curriculum.course_of_lesson(lesson)
+    progress = selectors.course_progress(learner=request.user, course=course)
+    if progress.is_complete:
+        messages.success(
+            request, _("You completed every lesson of “%(course)s”. Well done!") % {"course": course.title}
+        )
+        return redirect(course.get_url(request))
+    following = _next_lesson(progress, lesson.translation_key, language)
+    return redirect(following.get_url(request) if following else course.get_url(request))
+
+
+def _next_lesson(progress, lesson_key, language):
+    keys = progress.structure.lesson_keys
+    after = keys[keys.index(lesson_key) + 1 :] if lesson_key in keys else keys
+    for key in after:
+        lesson = curriculum.pages_in_language(LessonPage, [key], language).get(key)
+        if lesson is not None:
+            return lesson
+    return None
+
+
+@login_required
+def dashboard(request):
+    data = selectors.dashboard(learner=request.user, language_code=translation.get_language())
+    return render(
+        request,
+        "lms/progress/dashboard.html",
+        {"dashboard": data, "chart": charts.element_chart(data.elements)},
+    )

@@ -1,0 +1,51 @@
+"""How learning records reach curriculum pages, without curriculum/ knowing about lms/."""
+
+from wagtail import hooks
+
+from curriculum.models import CoursePage, LessonPage, ModulePage
+from curriculum.pages_hooks import CURRICULUM_PAGE_CONTEXT
+from curriculum.selectors import pages_in_language
+from lms.progress import selectors, services
+from lms.progress.models import Enrolment
+
+
+def _course_of(page, ancestors):
+    if isinstance(page, CoursePage):
+        return page
+    if isinstance(page, ModulePage):
+        return ancestors[-1]
+    if isinstance(page, LessonPage):
+        return ancestors[-2]
+    return None
+
+
+@hooks.register("before_serve_page")
+def record_lesson_started(page, request, serve_args, serve_kwargs):
+    """Opening a lesson of a course you are enrolled in marks it started."""
+    if isinstance(page, LessonPage) and request.user.is_authenticated and request.method == "GET":
+        ancestors = page.get_ancestors()
+        course = ancestors[len(ancestors) - 2]
+        if Enrolment.objects.filter(
+            learner=request.user, course_key=course.translation_key, left_at__isnull=True
+        ).exists():
+            services.lesson_start(learner=request.user, lesson=page, course=course)
+
+
+@hooks.register(CURRICULUM_PAGE_CONTEXT)
+def add_learner_progress(*, page, request, context):
+    if not request.user.is_authenticated:
+        return
+    course = _course_of(page, context.get("breadcrumbs", []))
+    if course is None:
+        return
+    progress = selectors.course_progress(learner=request.user, course=course)
+    context["progress"] = progress
+    if progress is None:
+        return
+    if isinstance(page, LessonPage):
+        context["lesson_state"] = progress.state(page.translation_key)
+    if isinstance(page, CoursePage) and progress.resume_lesson_key:
+        language = page.locale.language_code
+        context["resume_lesson"] = pages_in_language(LessonPage, [progress.resume_lesson_key], language).get(
+            progress.resume_lesson_key
+        )

@@ -1,0 +1,238 @@
+"""A learner's account: sign up, confirm, log in and out, reset and change the password, edit and delete it."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.cache import cache
+from django.test import Client
+
+from lms.progress.models import Enrolment, LessonProgress
+from tests.conftest import lesson_in
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+PASSWORD = "green-hills-2045"
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def learner(db):
+    return User.objects.create_user(
+        username="amina@example.org",
+        email="amina@example.org",
+        password=PASSWORD,
+        display_name="Amina Diallo",
+        preferred_language="fr",
+    )
+
+
+def signup(client, language="en", **overrides):
+    data = {
+        "email": "kofi@example.org",
+        "display_name": "Kofi Mensah",
+        "preferred_language": "en",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        **overrides,
+    }
+    return client.post(f"/{language}/accounts/signup/", data)
+
+
+def test_signing_up_logs_in_and_opens_the_dashboard_in_the_chosen_language(client):
+    response = signup(client, language="fr", preferred_language="es")
+    assert response.status_code == 302
+    assert response["Location"] == "/es/learning/"
+    assert response.cookies["django_language"].value == "es"
+    user = User.objects.get(email="kofi@example.org")
+    assert user.display_name == "Kofi Mensah" and user.preferred_language == "es"
+    page = client.get("/es/learning/").content.decode()
+    assert "Mi aprendizaje" in page
+
+
+def test_sign_up_refuses_an_email_already_used_whatever_its_case(client, learner):
+    response = signup(client, email="AMINA@example.org")
+    assert response.status_code == 200
+    assert "An account with this email address already exists." in response.content.decode()
+    assert User.objects.filter(email__iexact="amina@example.org").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"password2": "another-password-1"}, "The two passwords are not the same."),
+        ({"password1": "123", "password2": "123"}, "This password is too short."),
+        ({"email": "not-an-email"}, "Enter a valid email address."),
+        ({"display_name": ""}, "This field is required."),
+        ({"preferred_language": "xx"}, "Select a valid choice."),
+    ],
+)
+def test_sign_up_explains_what_is_wrong_and_keeps_what_was_typed(client, overrides, message):
+    response = signup(client, **overrides)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert message in page
+    if "display_name" not in overrides:
+        assert 'value="Kofi Mensah"' in page
+    assert not User.objects.filter(email="kofi@example.org").exists()
+
+
+def test_sign_up_messages_are_translated(client):
+    response = signup(client, language="fr", password2="autre-mot-de-passe")
+    assert "Les deux mots de passe ne sont pas identiques." in response.content.decode()
+
+
+def test_when_the_site_requires_it_the_email_is_confirmed_before_learning(client, settings):
+    settings.ACCOUNTS_REQUIRE_EMAIL_CONFIRMATION = True
+    response = signup(client)
+    assert "We sent a link to kofi@example.org" in response.content.decode()
+    user = User.objects.get(email="kofi@example.org")
+    assert not user.is_active
+    refused = client.post("/en/accounts/login/", {"username": "kofi@example.org", "password": PASSWORD})
+    assert refused.status_code == 200 and not refused.wsgi_request.user.is_authenticated
+    (email,) = mail.outbox
+    link = re.search(r"http://testserver(/en/accounts/confirm/\S+/)", email.body).group(1)
+    assert client.get(link[:-5] + "xxxx/").status_code == 400
+    response = client.get(link)
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.is_active
+
+
+def test_learner_logs_in_with_email_in_any_case_and_lands_in_their_language(client, learner):
+    course_en = "/en/courses/ilm-five-elements/"
+    response = client.post(
+        f"/en/accounts/login/?next={course_en}",
+        {"username": "Amina@Example.org", "password": PASSWORD, "next": course_en},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/fr/formations/gestion-integree-des-paysages-cinq-elements/"
+    assert response.cookies["django_language"].value == "fr"
+
+
+def test_login_never_redirects_to_another_site(client, learner):
+    response = client.post(
+        "/en/accounts/login/", {"username": learner.email, "password": PASSWORD, "next": "https://evil.example/"}
+    )
+    assert response["Location"] == "/fr/learning/"
+
+
+def test_wrong_password_gets_a_clear_message(client, learner):
+    response = client.post("/fr/accounts/login/", {"username": learner.email, "password": "wrong"})
+    assert "ne correspondent à aucun compte" in response.content.decode()
+
+
+def test_login_is_rate_limited_per_account_and_per_address(client, learner):
+    for _attempt in range(5):
+        client.post("/en/accounts/login/", {"username": learner.email, "password": "wrong"}, REMOTE_ADDR="10.0.0.1")
+    blocked = client.post(
+        "/en/accounts/login/", {"username": learner.email, "password": PASSWORD}, REMOTE_ADDR="10.0.0.1"
+    )
+    assert "Too many attempts" in blocked.content.decode()
+    assert not blocked.wsgi_request.user.is_authenticated
+    from_elsewhere = Client().post(
+        "/fr/accounts/login/", {"username": learner.email, "password": PASSWORD}, REMOTE_ADDR="10.0.0.2"
+    )
+    assert "Trop de tentatives" in from_elsewhere.content.decode(), "the account itself is protected"
+    other = User.objects.create_user("b@example.org", "b@example.org", PASSWORD)
+    same_address = Client().post(
+        "/en/accounts/login/", {"username": other.email, "password": PASSWORD}, REMOTE_ADDR="10.0.0.1"
+    )
+    assert "Too many attempts" in same_address.content.decode(), "the address is limited too"
+
+
+def test_password_reset_by_email_then_login_with_the_new_password(client, learner):
+    response = client.post("/en/accounts/password/reset/", {"email": "amina@example.org"})
+    assert response["Location"] == "/en/accounts/password/reset/sent/"
+    (email,) = mail.outbox
+    link = re.search(r"http://testserver(/en/accounts/password/reset/\S+/)", email.body).group(1)
+    form_page = client.get(link, follow=True)
+    new_password = "a-brand-new-password-9"
+    done = client.post(form_page.redirect_chain[-1][0], {"new_password1": new_password, "new_password2": new_password})
+    assert done["Location"] == "/en/accounts/password/reset/complete/"
+    assert (
+        Client().post("/en/accounts/login/", {"username": learner.email, "password": new_password}).status_code == 302
+    )
+
+
+def test_password_reset_for_unknown_address_looks_the_same_and_sends_nothing(client):
+    response = client.post("/en/accounts/password/reset/", {"email": "nobody@example.org"})
+    assert response["Location"] == "/en/accounts/password/reset/sent/"
+    assert mail.outbox == []
+
+
+def test_password_reset_is_rate_limited(client, learner):
+    for _attempt in range(5):
+        client.post("/en/accounts/password/reset/", {"email": learner.email})
+    response = client.post("/es/accounts/password/reset/", {"email": learner.email})
+    assert "Demasiados intentos" in response.content.decode()
+    assert len(mail.outbox) == 5
+
+
+def test_logout_needs_a_post(client, learner):
+    client.force_login(learner)
+    assert client.get("/en/accounts/logout/").status_code == 405
+    response = client.post("/en/accounts/logout/")
+    assert response.status_code == 302
+    assert not client.get("/en/").wsgi_request.user.is_authenticated
+
+
+def test_profile_change_of_language_switches_the_site(client, learner):
+    client.force_login(learner)
+    response = client.post(
+        "/fr/accounts/profile/", {"display_name": "Amina D.", "email": learner.email, "preferred_language": "pt"}
+    )
+    assert response["Location"] == "/pt/accounts/profile/"
+    learner.refresh_from_db()
+    assert learner.display_name == "Amina D." and learner.preferred_language == "pt"
+
+
+def test_profile_refuses_an_email_of_another_account(client, learner):
+    User.objects.create_user("other@example.org", "other@example.org", PASSWORD)
+    client.force_login(learner)
+    response = client.post(
+        "/en/accounts/profile/", {"display_name": "Amina", "email": "OTHER@example.org", "preferred_language": "fr"}
+    )
+    assert "Another account already uses this email address." in response.content.decode()
+
+
+def test_change_password(client, learner):
+    client.force_login(learner)
+    response = client.post(
+        "/en/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": "river-basin-2050", "new_password2": "river-basin-2050"},
+    )
+    assert response["Location"] == "/en/accounts/password/done/"
+    learner.refresh_from_db()
+    assert learner.check_password("river-basin-2050")
+
+
+def test_deleting_the_account_deletes_its_learning_records(client, learner):
+    client.force_login(learner)
+    lesson = lesson_in("fr", 1, 1)
+    client.post(f"/fr/learning/lessons/{lesson.translation_key}/complete/")
+    assert LessonProgress.objects.filter(learner=learner).exists()
+    refused = client.post("/fr/accounts/delete/", {"password": "wrong"})
+    assert (
+        "Ce n’est pas votre mot de passe." in refused.content.decode()
+        or "votre mot de passe" in refused.content.decode()
+    )
+    assert User.objects.filter(pk=learner.pk).exists()
+    response = client.post("/fr/accounts/delete/", {"password": PASSWORD})
+    assert response["Location"] == "/fr/"
+    assert not User.objects.filter(pk=learner.pk).exists()
+    assert not Enrolment.objects.filter(learner_id=learner.pk).exists()
+    assert not LessonProgress.objects.filter(learner_id=learner.pk).exists()
+
+
+def test_account_pages_need_login(client):
+    for url in ("/en/accounts/profile/", "/en/accounts/delete/", "/en/accounts/password/", "/en/learning/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/en/accounts/login/?next="), url
