@@ -3,6 +3,7 @@
 Every function returns what a page needs in a fixed number of queries, whatever the size of the course.
 """
 
+import re
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -81,7 +82,17 @@ class LanguageLink:
 
 
 def language_links(page: Page, request) -> list[LanguageLink]:
-    """One link per shipped language to this page in that language; untranslated ones show the source, marked."""
+    """One link per shipped language to this page in that language; untranslated ones show the source, marked.
+
+    Computed once per request and page: the switcher and the fallback notice both use it.
+    """
+    cached = request.__dict__.setdefault("_language_links", {})
+    if page.pk not in cached:
+        cached[page.pk] = _language_links(page, request)
+    return cached[page.pk]
+
+
+def _language_links(page: Page, request) -> list[LanguageLink]:
     versions = {
         version.locale.language_code: version
         for version in Page.objects.filter(translation_key=page.translation_key).live().select_related("locale")
@@ -172,12 +183,17 @@ def _institutes_in_locale(courses: list[CoursePage], locale: Locale) -> dict[int
     }
 
 
+def search_terms(text: str) -> str:
+    """Words only: quotes, operators and control characters mean something to the search engines, not to learners."""
+    return " ".join(re.sub(r"[^\w'’-]+", " ", text).split())[:200]
+
+
 def catalogue(index_page: Page, *, params: Mapping) -> dict:
     """The catalogue page's courses, filtered by ?element=1-5, ?language=<code> and searched by ?q=."""
     locale = index_page.locale
-    query = (params.get("q") or "").strip()[:200]
+    query = search_terms(params.get("q") or "")
     element = params.get("element") or ""
-    element = int(element) if element.isdigit() and 1 <= int(element) <= 5 else None
+    element = int(element) if re.fullmatch(r"[1-5]", element) else None
     language = params.get("language") or ""
     language = language if language in shipped_language_codes() else None
 
@@ -190,9 +206,16 @@ def catalogue(index_page: Page, *, params: Mapping) -> dict:
     lessons = []
     if query:
         course_ids = list(courses.values_list("id", flat=True))
+        course_paths = set(courses.values_list("path", flat=True))
         courses = list(CoursePage.objects.filter(id__in=course_ids).search(query))
         prefetch_related_objects(courses, *_CARD_PREFETCHES)
-        lessons = list(LessonPage.objects.live().descendant_of(index_page).search(query)[:20])
+        # The search index cannot filter by several path prefixes, so the element and language filters are applied
+        # to the best matches here.
+        lessons = [
+            lesson
+            for lesson in LessonPage.objects.live().descendant_of(index_page).search(query)[:100]
+            if _parent_path(lesson.path, 2) in course_paths
+        ][:20]
     else:
         courses = list(courses.order_by("path"))
 
@@ -296,8 +319,8 @@ def module_lessons(module: ModulePage) -> list[OutlineItem]:
 
 
 def lesson_position(lesson: LessonPage, ancestors: list[Page]) -> dict:
-    """The lesson's module and course (taken from its ancestors), and the lessons before and after it in the course."""
-    module, course = ancestors[-1], ancestors[-2]
+    """The lessons before and after this one in its whole course (the course is among its ancestors)."""
+    course = ancestors[-2]
     siblings = list(
         LessonPage.objects.live()
         .filter(path__startswith=course.path, depth=lesson.depth)
@@ -308,8 +331,6 @@ def lesson_position(lesson: LessonPage, ancestors: list[Page]) -> dict:
     previous_lesson = siblings[index - 1] if index else None
     next_lesson = siblings[index + 1] if index is not None and index + 1 < len(siblings) else None
     return {
-        "module": module,
-        "course": course,
         "previous_lesson": previous_lesson,
         "next_lesson": next_lesson,
         "lesson_number": (index or 0) + 1,

@@ -22,7 +22,11 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.DEBUG or settings.SERVE_MEDIA:
+    from django.urls import re_path
+    from django.views.static import serve as serve_file
 
-    urlpatterns = static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns
+    media_prefix = settings.MEDIA_URL.strip("/")
+    urlpatterns = [
+        re_path(rf"^{media_prefix}/(?P<path>.*)$", serve_file, {"document_root": settings.MEDIA_ROOT})
+    ] + urlpatterns

@@ -66,3 +66,17 @@ def test_demo_course_has_one_module_per_element_and_three_lessons_or_more(demo_c
     assert [sorted(module.elements.values_list("number", flat=True)) for module in modules] == [[1], [2], [3], [4], [5]]
     for module in modules:
         assert LessonPage.objects.child_of(module).count() >= 3
+
+
+def test_a_module_translation_follows_its_sources_elements(locales):
+    from wagtail_localize.models import TranslationSource
+
+    source = ModulePage.objects.filter(locale__language_code="en").order_by("path").first()
+    source.elements.set(ILMElement.objects.filter(locale=locales["en"], number__in=[1, 4]))
+    source.save_revision().publish()
+    translation_source, _created = TranslationSource.get_or_create_from_instance(source)
+    french = ModulePage.objects.get(translation_key=source.translation_key, locale=locales["fr"])
+    translation_source.update_from_db()
+    translation_source.create_or_update_translation(locales["fr"], fallback=True)
+    french.refresh_from_db()
+    assert sorted(french.elements.values_list("number", flat=True)) == [1, 4]

@@ -175,3 +175,23 @@ def test_right_to_left_language_would_set_dir(settings):
 
 def test_every_shipped_language_has_a_wagtail_locale():
     assert set(Locale.objects.values_list("language_code", flat=True)) >= {"en", "fr", "es", "pt"}
+
+
+def test_missing_page_gets_a_translated_page_with_a_way_back(client):
+    response = client.get("/fr/formations/no-such-course/")
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert '<html lang="fr"' in page and "Page introuvable" in page
+    assert 'href="/fr/formations/"' in page
+
+
+def test_the_language_last_read_is_remembered_for_the_next_visit(client):
+    client.get("/es/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert client.cookies["django_language"].value == "es"
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="fr")["Location"] == "/es/"
+
+
+@pytest.mark.parametrize("query", ['"', '"<script>', "\x00", "partenariat\x00", "a OR b AND", "(((", "²"])
+def test_odd_search_text_never_breaks_the_catalogue(client, query):
+    response = client.get("/fr/formations/", {"q": query, "element": "²"})
+    assert response.status_code == 200

@@ -4,11 +4,12 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail import hooks
 from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from curriculum.blocks import PARAGRAPH_FEATURES, LessonBodyBlock
 from curriculum.pages_hooks import CURRICULUM_PAGE_CONTEXT
@@ -167,6 +168,17 @@ class ModulePage(CurriculumPage):
         FieldPanel("elements", widget=forms.CheckboxSelectMultiple),
     ]
     search_fields = Page.search_fields + [index.SearchField("summary")]
+    # wagtail-localize leaves many-to-many fields out unless told: translations follow the source's elements.
+    translatable_fields = [
+        TranslatableField("title"),
+        TranslatableField("slug"),
+        SynchronizedField("show_in_menus"),
+        TranslatableField("seo_title"),
+        TranslatableField("search_description"),
+        TranslatableField("summary"),
+        SynchronizedField("estimated_minutes"),
+        SynchronizedField("elements"),
+    ]
     parent_page_types = ["curriculum.CoursePage"]
     subpage_types = ["curriculum.LessonPage"]
 
@@ -177,7 +189,6 @@ class ModulePage(CurriculumPage):
         from curriculum import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["course"] = context["breadcrumbs"][-1]
         context["lessons"] = selectors.module_lessons(self)
         context["elements"] = selectors.localize_elements(self.elements.all(), self.locale)
         return context

@@ -1,7 +1,29 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import TranslatableMixin
+from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+
+def contrast_with_white(hex_colour: str) -> float:
+    """WCAG contrast ratio of white text on this colour."""
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05)
+
+
+def validate_dark_enough(value: str):
+    """The element's number is printed in white on its colour: keep it readable (WCAG AA, 4.5:1)."""
+    if len(value) == 7 and contrast_with_white(value) < 4.5:
+        raise ValidationError(
+            _(
+                "This colour is too light for white text on it (contrast %(ratio).1f:1, needs 4.5:1). "
+                "Choose a darker one."
+            ),
+            params={"ratio": contrast_with_white(value)},
+        )
 
 
 class ILMElement(TranslatableMixin, models.Model):
@@ -15,9 +37,17 @@ class ILMElement(TranslatableMixin, models.Model):
     colour = models.CharField(
         _("colour"),
         max_length=7,
-        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #rrggbb."))],
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #rrggbb.")), validate_dark_enough],
         help_text=_("A hex colour such as #2f6b3a, used beside the element's number and name, never alone."),
     )
+
+    # Translators translate the words; the number and the colour are the same in every language.
+    translatable_fields = [
+        SynchronizedField("number"),
+        TranslatableField("title"),
+        TranslatableField("description"),
+        SynchronizedField("colour"),
+    ]
 
     class Meta(TranslatableMixin.Meta):
         ordering = ["number"]

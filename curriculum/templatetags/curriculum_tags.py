@@ -1,7 +1,6 @@
 from django import template
-from django.conf import settings
 from django.urls import translate_url
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from curriculum import selectors
 from curriculum.i18n import language_direction, language_name, language_name_in, shipped_language_codes
@@ -76,7 +75,7 @@ def own_language_name(code):
 
 @register.simple_tag
 def site_name():
-    return settings.WAGTAIL_SITE_NAME
+    return gettext("Landscape Academy")
 
 
 @register.filter

@@ -14,7 +14,6 @@ INSTALLED_APPS = [
     "curriculum",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales, adds tree synchronisation
-    "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -32,7 +31,6 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [
@@ -40,6 +38,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "lms.middleware.RememberLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -114,13 +113,18 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 WAGTAIL_SITE_NAME = "Landscape Academy"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# "simple": no English stemming applied to French or Spanish text on PostgreSQL (SQLite never stems).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # Videos are links with transcripts, never oEmbed look-ups: rendering must not call the network.
 WAGTAILEMBEDS_FINDERS = []
+
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+# A single-machine install serves uploads itself; behind a web server or object storage, leave this off.
+SERVE_MEDIA = os.environ.get("SERVE_MEDIA", "").lower() == "true"
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "progress:dashboard"

@@ -28,7 +28,7 @@ def _browser_database_url(tmp_path: Path) -> str:
 
     base, _, name = url.rpartition("/")
     browser_name = f"{name.split('?')[0]}_browser"
-    with psycopg.connect(url, autocommit=True) as connection:
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{browser_name}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{browser_name}"')
     return f"{base}/{browser_name}"

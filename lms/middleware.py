@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.utils import translation
+
+
+class RememberLanguageMiddleware:
+    """Remember the language of the last page read, so "/" and pages without a prefix open in it next time.
+
+    The URL prefix (/fr/, /es/, ...) decides the language of a page; the cookie only matters for the first redirect.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        language = translation.get_language_from_path(request.path_info)
+        if (
+            language
+            and response.status_code == 200
+            and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language
+            and settings.LANGUAGE_COOKIE_NAME not in response.cookies
+        ):
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite="Lax",
+                secure=request.is_secure(),
+            )
+        return response
