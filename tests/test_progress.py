@@ -1,5 +1,7 @@
 """Enrolment and lesson progress: kept in every language, safe to repeat, private to each learner."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
@@ -170,6 +172,8 @@ def test_dashboard_shows_courses_next_lesson_and_the_element_chart(learner_clien
     assert "2 leçons terminées sur 20" in page or "2 sur 20" in page
     assert lesson_in("fr", 1, 3).title in page
     assert "<svg viewBox" in page and 'role="img"' in page
+    coordinates = re.findall(r' (?:x|y|x2|y2)="([^"]+)"', page)
+    assert coordinates and all(re.fullmatch(r"-?\d+(\.\d+)?", value) for value in coordinates), coordinates[:5]
     assert "1. 50%" in page and "2. 0%" in page
     assert "2 / 4" in page
 

@@ -18,6 +18,14 @@ def too_many_attempts_message(seconds: int) -> str:
     ) % {"minutes": minutes}
 
 
+def require_email_and_name(form):
+    """Learners are reached by email and named on certificates: both are required, under our own labels."""
+    form.fields["email"].required = True
+    form.fields["email"].label = _("Email address")
+    form.fields["display_name"].required = True
+    form.fields["preferred_language"].label = _("Language for the site and your certificates")
+
+
 class SignUpForm(forms.ModelForm):
     password1 = forms.CharField(
         label=_("Password"),
@@ -41,8 +49,7 @@ class SignUpForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["email"].required = True
-        self.fields["display_name"].required = True
+        require_email_and_name(self)
 
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"]).strip()
@@ -123,8 +130,7 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["email"].required = True
-        self.fields["display_name"].required = True
+        require_email_and_name(self)
 
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"]).strip()
