@@ -206,3 +206,15 @@ def test_dashboard_costs_the_same_for_1_or_30_enrolments(learner_client, learner
         services.lesson_complete(learner=learner, lesson=LessonPage.objects.descendant_of(course).first())
     assert Enrolment.objects.filter(learner=learner).count() == 30
     assert queries(learner_client, "/en/learning/") == one
+
+
+def test_a_lesson_moved_to_another_module_keeps_its_record(learner_client, learner, demo_course):
+    complete(learner_client, "en", 1, 1)
+    lesson = lesson_in("en", 1, 1)
+    second_module = lesson_in("en", 2, 1).get_parent()
+    lesson.move(second_module, pos="last-child")
+    lesson.refresh_from_db()
+    assert lesson.get_parent().pk == second_module.pk
+    page = learner_client.get(lesson.url).content.decode()
+    assert "✓</span> Complete" in page
+    assert "5% complete" in learner_client.get(demo_course.url).content.decode()

@@ -41,12 +41,18 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def site_url(tmp_path_factory):
-    env = {
+def site_env(tmp_path_factory):
+    """The environment of the test server: dev settings on a database of its own."""
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "lms.settings.dev",
         "DATABASE_URL": _browser_database_url(tmp_path_factory.mktemp("browser-db")),
     }
+
+
+@pytest.fixture(scope="session")
+def site_url(site_env):
+    env = site_env
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True)
     subprocess.run([*manage, "load_demo"], cwd=ROOT, env=env, check=True, capture_output=True)
