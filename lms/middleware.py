@@ -2,6 +2,18 @@ from django.conf import settings
 from django.utils import translation
 
 
+def remember_language(request, response, language: str):
+    """Store the learner's language in the cookie Django reads when a URL has no language prefix."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return response
+
+
 class RememberLanguageMiddleware:
     """Remember the language of the last page read, so "/" and pages without a prefix open in it next time.
 
@@ -20,11 +32,5 @@ class RememberLanguageMiddleware:
             and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language
             and settings.LANGUAGE_COOKIE_NAME not in response.cookies
         ):
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                language,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                samesite="Lax",
-                secure=request.is_secure(),
-            )
+            remember_language(request, response, language)
         return response

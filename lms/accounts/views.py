@@ -14,11 +14,13 @@ from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from curriculum.selectors import url_in_language
 from lms.accounts.forms import DeleteAccountForm, LoginForm, ProfileForm, RateLimitedPasswordResetForm, SignUpForm
 from lms.accounts.models import User
+from lms.middleware import remember_language
 
 CONFIRMATION_SALT = "lms.accounts.confirm-email"
 CONFIRMATION_MAX_AGE = 3 * 24 * 60 * 60
@@ -26,15 +28,7 @@ CONFIRMATION_MAX_AGE = 3 * 24 * 60 * 60
 
 def _redirect_in_language(request, url: str, language: str) -> HttpResponseRedirect:
     """Go to `url` in the learner's language, and remember that language for pages without a prefix."""
-    response = redirect(url_in_language(request, url, language))
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        samesite="Lax",
-        secure=request.is_secure(),
-    )
-    return response
+    return remember_language(request, redirect(url_in_language(request, url, language)), language)
 
 
 def _safe_next(request, default: str) -> str:
@@ -62,14 +56,22 @@ def signup(request):
             user.is_active = False
             user.save()
             _send_confirmation(request, user)
-            return render(request, "lms/accounts/confirm_sent.html", {"email": user.email})
+            return render(
+                request,
+                "lms/accounts/confirm_sent.html",
+                {"email": user.email, "heading": _("Confirm your email address")},
+            )
         user.save()
         login(request, user, backend="lms.accounts.backends.EmailOrUsernameBackend")
         messages.success(request, _("Welcome, %(name)s. Your account is ready.") % {"name": user.display_name})
         return _redirect_in_language(
             request, _safe_next(request, reverse("progress:dashboard")), user.preferred_language
         )
-    return render(request, "lms/accounts/signup.html", {"form": form, "next": _safe_next(request, "")})
+    return render(
+        request,
+        "lms/accounts/signup.html",
+        {"form": form, "next": _safe_next(request, ""), "heading": _("Create your account")},
+    )
 
 
 def confirm_email(request, token):
@@ -77,7 +79,9 @@ def confirm_email(request, token):
         data = signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
         user = User.objects.get(pk=data["user"], email=data["email"])
     except (signing.BadSignature, User.DoesNotExist, KeyError, TypeError):
-        return render(request, "lms/accounts/confirm_invalid.html", status=400)
+        return render(
+            request, "lms/accounts/confirm_invalid.html", {"heading": _("This link does not work")}, status=400
+        )
     if not user.is_active:
         user.is_active = True
         user.save(update_fields=["is_active"])
@@ -89,6 +93,7 @@ def confirm_email(request, token):
 class LearnerLoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "lms/accounts/login.html"
+    extra_context = {"heading": gettext_lazy("Log in")}
     redirect_authenticated_user = True
 
     def form_valid(self, form):
@@ -102,6 +107,7 @@ class LearnerPasswordResetView(auth_views.PasswordResetView):
     email_template_name = "lms/accounts/email/password_reset.txt"
     subject_template_name = "lms/accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+    extra_context = {"heading": gettext_lazy("Reset your password")}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "request": self.request}
@@ -114,7 +120,7 @@ def profile(request):
         user = form.save()
         messages.success(request, _("Your profile is saved."))
         return _redirect_in_language(request, reverse("accounts:profile"), user.preferred_language)
-    return render(request, "lms/accounts/profile.html", {"form": form})
+    return render(request, "lms/accounts/profile.html", {"form": form, "heading": _("Your profile")})
 
 
 @login_required
@@ -126,7 +132,7 @@ def delete_account(request):
         user.delete()  # enrolments, progress and every other learning record go with it (on_delete=CASCADE)
         messages.success(request, _("Your account and everything recorded about your learning are deleted."))
         return redirect(f"/{translation.get_language()}/")
-    return render(request, "lms/accounts/delete.html", {"form": form})
+    return render(request, "lms/accounts/delete.html", {"form": form, "heading": _("Delete your account")})
 
 
 @require_POST
