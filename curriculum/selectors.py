@@ -15,7 +15,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Locale, Page
 
 from curriculum.i18n import language_name, shipped_language_codes
-from curriculum.models import CourseIndexPage, CoursePage, ILMElement, Institute, LessonPage, ModulePage
+from curriculum.models import CourseIndexPage, CoursePage, ILMElement, Institute, LessonPage, ModulePage, QuizPage
 
 STEP = Page.steplen
 
@@ -278,89 +278,89 @@ class OutlineItem:
 
 @dataclass
 class OutlineModule:
-    module: ModulePage
+    module: ModulePage | None  # None for the part holding a quiz on the whole course
     content_language: str
     lessons: list[OutlineItem]
 
 
-def course_outline(course: CoursePage) -> list[OutlineModule]:
-    """The course's live modules in order, each with its live lessons: two queries, whatever the course's size."""
-    modules = list(ModulePage.objects.child_of(course).live().select_related("locale").order_by("path"))
-    lessons = list(
-        LessonPage.objects.descendant_of(course)
+def _items_under(page: Page) -> list[Page]:
+    """Live lessons and quizzes below `page`, in tree order: two queries, whatever their number."""
+    fields = ("id", "title", "slug", "path", "depth", "url_path", "locale", "alias_of", "translation_key")
+    lessons = (
+        LessonPage.objects.descendant_of(page)
         .live()
         .select_related("locale")
-        .only(
-            "id",
-            "title",
-            "slug",
-            "path",
-            "depth",
-            "url_path",
-            "locale",
-            "alias_of",
-            "translation_key",
-            "estimated_minutes",
-            "summary",
-        )
-        .order_by("path")
+        .only(*fields, "estimated_minutes", "summary")
     )
-    languages = content_languages([*modules, *lessons])
-    lessons_by_module = defaultdict(list)
-    for lesson in lessons:
-        lessons_by_module[_parent_path(lesson.path)].append(OutlineItem(lesson, languages[lesson.pk]))
-    return [OutlineModule(module, languages[module.pk], lessons_by_module[module.path]) for module in modules]
+    quizzes = QuizPage.objects.descendant_of(page).live().select_related("locale").only(*fields)
+    return sorted([*lessons, *quizzes], key=lambda item: item.path)
+
+
+def course_outline(course: CoursePage) -> list[OutlineModule]:
+    """The course's live modules in order, each with its live lessons and quizzes, in a fixed number of queries.
+
+    A quiz on the whole course comes last, in a part of its own with no module page.
+    """
+    modules = list(ModulePage.objects.child_of(course).live().select_related("locale").order_by("path"))
+    items = _items_under(course)
+    languages = content_languages([*modules, *items])
+    items_by_parent = defaultdict(list)
+    for item in items:
+        items_by_parent[_parent_path(item.path)].append(OutlineItem(item, languages[item.pk]))
+    outline = [OutlineModule(module, languages[module.pk], items_by_parent[module.path]) for module in modules]
+    if items_by_parent[course.path]:
+        outline.append(OutlineModule(None, course.locale.language_code, items_by_parent[course.path]))
+    return outline
 
 
 def module_lessons(module: ModulePage) -> list[OutlineItem]:
-    lessons = list(LessonPage.objects.child_of(module).live().select_related("locale").order_by("path"))
-    languages = content_languages(lessons)
-    return [OutlineItem(lesson, languages[lesson.pk]) for lesson in lessons]
+    items = _items_under(module)
+    languages = content_languages(items)
+    return [OutlineItem(item, languages[item.pk]) for item in items]
 
 
-def lesson_position(lesson: LessonPage, ancestors: list[Page]) -> dict:
-    """The lessons before and after this one in its whole course (the course is among its ancestors)."""
+def lesson_position(item: Page, ancestors: list[Page]) -> dict:
+    """The lessons and quizzes before and after this one in its whole course (the course is among its ancestors)."""
     course = ancestors[-2]
-    siblings = list(
-        LessonPage.objects.live()
-        .filter(path__startswith=course.path, depth=lesson.depth)
-        .only("id", "title", "path", "url_path", "locale", "translation_key")
-        .order_by("path")
-    )
-    index = next((i for i, sibling in enumerate(siblings) if sibling.pk == lesson.pk), None)
+    siblings = [sibling for sibling in _items_under(course) if sibling.depth == item.depth]
+    index = next((i for i, sibling in enumerate(siblings) if sibling.pk == item.pk), None)
     previous_lesson = siblings[index - 1] if index else None
     next_lesson = siblings[index + 1] if index is not None and index + 1 < len(siblings) else None
+    lessons = [sibling.pk for sibling in siblings if isinstance(sibling, LessonPage)]
     return {
         "previous_lesson": previous_lesson,
         "next_lesson": next_lesson,
-        "lesson_number": (index or 0) + 1,
-        "lesson_count": len(siblings),
+        # "Lesson 3 of 20" counts lessons only; a quiz page shows no number.
+        "lesson_number": lessons.index(item.pk) + 1 if item.pk in lessons else None,
+        "lesson_count": len(lessons),
     }
 
 
-# --- course structure, for lms/: which lessons count, keyed by translation_key ----------------------------------------
+# --- course structure, for lms/: which lessons and quizzes count, keyed by translation_key ---------------------------
 
 
 @dataclass
 class ModuleStructure:
     key: uuid.UUID
     element_numbers: list[int]
-    lesson_keys: list[uuid.UUID]
+    item_keys: list[uuid.UUID]  # its lessons and quizzes, in order
 
 
 @dataclass
 class CourseStructure:
-    """A course as its source-language tree has it: what progress is counted against, in every language."""
+    """A course as its source-language tree has it: what progress is counted against, in every language.
+
+    Items are lessons and quizzes: a lesson counts when completed, a quiz when passed.
+    """
 
     key: uuid.UUID
     modules: list[ModuleStructure]
+    final_item_keys: list[uuid.UUID] = field(default_factory=list)  # a quiz on the whole course
+    quiz_keys: list[uuid.UUID] = field(default_factory=list)  # which items are quizzes, in order
 
     @property
-    def lesson_keys(self) -> list[uuid.UUID]:
-        return [key for module in self.modules for key in module.lesson_keys]
-
-    def module_of(self, lesson_key: uuid.UUID) -> ModuleStructure | None:
-        return next((module for module in self.modules if lesson_key in module.lesson_keys), None)
+    def item_keys(self) -> list[uuid.UUID]:
+        return [key for module in self.modules for key in module.item_keys] + self.final_item_keys
 
 
 def _source_versions(model, keys: Iterable[uuid.UUID]) -> dict[uuid.UUID, Page]:
@@ -383,7 +383,7 @@ def _under_any(paths: list[str]) -> Q:
 
 
 def course_structures(course_keys: Iterable[uuid.UUID]) -> dict[uuid.UUID, CourseStructure]:
-    """The live modules and lessons of many courses in their source trees, in three queries whatever their number."""
+    """The live modules, lessons and quizzes of many courses in their source trees, in a fixed number of queries."""
     sources = _source_versions(CoursePage, course_keys)
     if not sources:
         return {}
@@ -400,22 +400,27 @@ def course_structures(course_keys: Iterable[uuid.UUID]) -> dict[uuid.UUID, Cours
         modulepage_id__in=[module_id for module_id, _path, _key in modules]
     ).values_list("modulepage_id", "ilmelement__number"):
         element_numbers[module_id].append(number)
-    lessons = (
-        LessonPage.objects.live()
-        .filter(_under_any(course_paths))
-        .order_by("path")
-        .values_list("path", "translation_key")
+    quizzes = list(QuizPage.objects.live().filter(_under_any(course_paths)).values_list("path", "translation_key"))
+    items = sorted(
+        [*LessonPage.objects.live().filter(_under_any(course_paths)).values_list("path", "translation_key"), *quizzes]
     )
-    lessons_by_module = defaultdict(list)
-    for path, key in lessons:
-        lessons_by_module[_parent_path(path)].append(key)
-    structures = {key: CourseStructure(key=key, modules=[]) for key in sources}
+    items_by_parent = defaultdict(list)
+    for path, key in items:
+        items_by_parent[_parent_path(path)].append(key)
+    structures = {
+        key: CourseStructure(key=key, modules=[], final_item_keys=items_by_parent[course.path])
+        for key, course in sources.items()
+    }
+    for path, key in quizzes:
+        course_key = course_by_path.get(_parent_path(path)) or course_by_path.get(_parent_path(path, 2))
+        if course_key is not None:
+            structures[course_key].quiz_keys.append(key)
     for module_id, path, key in modules:
         course_key = course_by_path.get(_parent_path(path))
         if course_key is not None:
             structures[course_key].modules.append(
                 ModuleStructure(
-                    key=key, element_numbers=sorted(element_numbers[module_id]), lesson_keys=lessons_by_module[path]
+                    key=key, element_numbers=sorted(element_numbers[module_id]), item_keys=items_by_parent[path]
                 )
             )
     return structures
@@ -429,23 +434,17 @@ def pages_in_language(model, keys: Iterable[uuid.UUID], language_code: str) -> d
     }
 
 
-def live_lesson(lesson_key: uuid.UUID, language_code: str) -> LessonPage | None:
-    """A published lesson in the visitor's language, or None (unpublished, deleted or unknown)."""
+def live_page(model, key: uuid.UUID, language_code: str):
+    """A published page of `model` in the visitor's language (or any, if that language has none), else None."""
     return (
-        LessonPage.objects.live().filter(translation_key=lesson_key, locale__language_code=language_code).first()
-        or LessonPage.objects.live().filter(translation_key=lesson_key).order_by("id").first()
+        model.objects.live().filter(translation_key=key, locale__language_code=language_code).first()
+        or model.objects.live().filter(translation_key=key).order_by("id").first()
     )
 
 
-def live_course(course_key: uuid.UUID, language_code: str) -> CoursePage | None:
-    return (
-        CoursePage.objects.live().filter(translation_key=course_key, locale__language_code=language_code).first()
-        or CoursePage.objects.live().filter(translation_key=course_key).order_by("id").first()
-    )
-
-
-def course_of_lesson(lesson: Page) -> CoursePage:
-    return CoursePage.objects.get(path=_parent_path(lesson.path, 2))
+def course_of(item: Page) -> CoursePage:
+    """The course a lesson or quiz belongs to (a quiz on the whole course sits right under it)."""
+    return CoursePage.objects.filter(path__in=[_parent_path(item.path), _parent_path(item.path, 2)]).get()
 
 
 def url_in_language(request, url: str, language_code: str) -> str:

@@ -17,6 +17,7 @@ urlpatterns = [
 # "/" itself redirects to the visitor's language (browser's Accept-Language on a first visit, then the cookie).
 urlpatterns += i18n_patterns(
     path("accounts/", include("lms.accounts.urls")),
+    path("learning/quizzes/", include("lms.quizzes.urls")),
     path("learning/", include("lms.progress.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from curriculum.models import CoursePage, LessonPage
+from curriculum.models import CoursePage, LessonPage, QuizPage
 from lms.progress import services
 from lms.progress.models import Enrolment, LessonProgress
 from tests.conftest import lesson_in
@@ -68,7 +68,8 @@ def test_opening_a_lesson_marks_it_started_only_when_enrolled(learner_client, le
 
 def test_completing_a_lesson_enrols_and_goes_to_the_next_lesson(learner_client, learner):
     response = complete(learner_client, "fr", 1, 4)
-    assert response["Location"] == lesson_in("fr", 2, 1).url
+    quiz = QuizPage.objects.filter(locale__language_code="fr").order_by("path").first()
+    assert response["Location"] == quiz.url, "the module's quiz follows its last lesson"
     assert Enrolment.objects.filter(learner=learner).count() == 1
     assert LessonProgress.objects.get(learner=learner).completed_at is not None
 
@@ -98,7 +99,7 @@ def test_progress_made_in_french_shows_in_english(learner_client, demo_course):
     for lesson in (1, 2, 3):
         complete(learner_client, "fr", 1, lesson)
     english_course = learner_client.get(demo_course.url).content.decode()
-    assert "15% complete" in english_course
+    assert "12% complete" in english_course, "3 of 25 items: 20 lessons and 5 quizzes"
     english_lesson = learner_client.get(lesson_in("en", 1, 2).url).content.decode()
     assert "✓</span> Complete" in english_lesson
     assert "Mark as complete" not in english_lesson
@@ -108,12 +109,14 @@ def test_percentages_count_the_source_tree_even_where_the_course_is_half_transla
     complete(learner_client, "es", 1, 1)
     spanish_course = CoursePage.objects.get(locale__language_code="es", alias_of__isnull=True)
     page = learner_client.get(spanish_course.url).content.decode()
-    assert "5% completado" in page, "1 of the 20 lessons of the English tree, not 1 of the 4 translated"
+    assert "4% completado" in page, "1 of the 25 items of the English tree, not 1 of the 4 translated lessons"
 
 
-def test_the_last_lesson_completes_the_course(learner_client, learner, demo_course):
-    for lesson in LessonPage.objects.descendant_of(demo_course).live().order_by("path"):
-        services.lesson_complete(learner=learner, lesson=lesson)
+def test_the_last_item_completes_the_course(learner_client, learner, demo_course):
+    last_lesson = lesson_in("en", 5, 4)
+    for item in [*LessonPage.objects.descendant_of(demo_course), *QuizPage.objects.descendant_of(demo_course)]:
+        if item.pk != last_lesson.pk:
+            services.item_complete(learner=learner, item=item)
     response = complete(learner_client, "en", 5, 4)
     assert response["Location"] == demo_course.url
     page = learner_client.get(demo_course.url).content.decode()
@@ -125,7 +128,7 @@ def test_leaving_keeps_history_and_enrolling_again_resumes(learner_client, learn
     learner_client.post(f"/en/learning/courses/{demo_course.translation_key}/leave/")
     assert Enrolment.objects.get(learner=learner).left_at is not None
     page = learner_client.get(demo_course.url).content.decode()
-    assert "Resume this course" in page and "5% complete" in page
+    assert "Resume this course" in page and "4% complete" in page
     dashboard = learner_client.get("/en/learning/").content.decode()
     assert "Courses you left" in dashboard
     learner_client.post(f"/en/learning/courses/{demo_course.translation_key}/enrol/")
@@ -169,13 +172,13 @@ def test_dashboard_shows_courses_next_lesson_and_the_element_chart(learner_clien
         complete(learner_client, "fr", 1, lesson)
     page = learner_client.get("/fr/learning/").content.decode()
     assert "Gestion intégrée des paysages : les cinq éléments" in page
-    assert "2 leçons terminées sur 20" in page or "2 sur 20" in page
+    assert "2 sur 25" in page
     assert lesson_in("fr", 1, 3).title in page
     assert "<svg viewBox" in page and 'role="img"' in page
     coordinates = re.findall(r' (?:x|y|x2|y2)="([^"]+)"', page)
     assert coordinates and all(re.fullmatch(r"-?\d+(\.\d+)?", value) for value in coordinates), coordinates[:5]
-    assert "1. 50%" in page and "2. 0%" in page
-    assert "2 / 4" in page
+    assert "1. 40%" in page and "2. 0%" in page, "2 of module 1's 4 lessons and 1 quiz"
+    assert "2 / 5" in page
 
 
 def queries(client, url):
@@ -191,7 +194,7 @@ def test_logged_in_lesson_page_costs_the_same_for_5_or_100_lessons(learner_clien
     for course in (small, large):
         services.enrolment_create(learner=learner, course=course)
         for lesson in LessonPage.objects.descendant_of(course).order_by("path")[:3]:
-            services.lesson_complete(learner=learner, lesson=lesson)
+            services.item_complete(learner=learner, item=lesson)
     small_lesson = LessonPage.objects.descendant_of(small).order_by("path")[3]
     large_lesson = LessonPage.objects.descendant_of(large).order_by("path")[60]
     assert queries(learner_client, small_lesson.url) == queries(learner_client, large_lesson.url)
@@ -199,11 +202,11 @@ def test_logged_in_lesson_page_costs_the_same_for_5_or_100_lessons(learner_clien
 
 
 def test_dashboard_costs_the_same_for_1_or_30_enrolments(learner_client, learner, catalogue_en, demo_course):
-    services.lesson_complete(learner=learner, lesson=lesson_in("en", 1, 1))
+    services.item_complete(learner=learner, item=lesson_in("en", 1, 1))
     one = queries(learner_client, "/en/learning/")
     for number in range(29):
         course = build_course(catalogue_en, slug=f"c{number}", modules=2, lessons_per_module=2)
-        services.lesson_complete(learner=learner, lesson=LessonPage.objects.descendant_of(course).first())
+        services.item_complete(learner=learner, item=LessonPage.objects.descendant_of(course).first())
     assert Enrolment.objects.filter(learner=learner).count() == 30
     assert queries(learner_client, "/en/learning/") == one
 
@@ -217,4 +220,4 @@ def test_a_lesson_moved_to_another_module_keeps_its_record(learner_client, learn
     assert lesson.get_parent().pk == second_module.pk
     page = learner_client.get(lesson.url).content.decode()
     assert "✓</span> Complete" in page
-    assert "5% complete" in learner_client.get(demo_course.url).content.decode()
+    assert "4% complete" in learner_client.get(demo_course.url).content.decode()

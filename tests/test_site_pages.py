@@ -112,11 +112,17 @@ def test_switching_language_keeps_the_same_lesson(client):
     assert lesson_in("en", 3, 2).title in html(client.get(english_url))
 
 
-def test_lesson_navigation_runs_through_the_whole_course(client):
+def test_lesson_navigation_runs_through_the_whole_course_and_its_quizzes(client):
+    from curriculum.models import QuizPage
+
     last_of_module_one = lesson_in("en", 1, 4)
+    quiz = QuizPage.objects.filter(locale__language_code="en").order_by("path").first()
     page = html(client.get(last_of_module_one.url))
     assert f'href="{lesson_in("en", 1, 3).url}" rel="prev"' in page
-    assert f'href="{lesson_in("en", 2, 1).url}" rel="next"' in page
+    assert f'href="{quiz.url}" rel="next"' in page
+    quiz_page = html(client.get(quiz.url))
+    assert f'href="{lesson_in("en", 2, 1).url}" rel="next"' in quiz_page
+    assert "Lesson 5 of 20" in html(client.get(lesson_in("en", 2, 1).url)), "quizzes are not numbered as lessons"
 
 
 def test_course_page_shows_outline_outcomes_and_elements(client, demo_course):

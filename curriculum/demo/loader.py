@@ -18,7 +18,16 @@ from wagtail.models import Locale, Page, Site
 from wagtail_localize.models import LocaleSynchronization
 from wagtail_localize.synctree import synchronize_tree
 
-from curriculum.models import CourseIndexPage, CoursePage, HomePage, ILMElement, Institute, LessonPage, ModulePage
+from curriculum.models import (
+    CourseIndexPage,
+    CoursePage,
+    HomePage,
+    ILMElement,
+    Institute,
+    LessonPage,
+    ModulePage,
+    QuizPage,
+)
 
 DEMO_DIR = Path(__file__).resolve().parent
 SOURCE_LANGUAGE = "en"
@@ -59,6 +68,60 @@ def _body(blocks: list[dict], *, lesson_key: uuid.UUID, source_blocks: list[dict
         for index, block in enumerate(blocks)
         for block_type, value in block.items()
     ]
+
+
+def _questions(questions: list[dict], *, quiz_key: uuid.UUID, source: list[dict]) -> list[dict]:
+    """Quiz StreamField raw data. What is right (correct choices, numbers, scoring) is read from the English file;
+    a translation gives the words. Question and choice ids are fixed, so every language grades the same way."""
+    if [next(iter(q)) for q in questions] != [next(iter(q)) for q in source]:
+        raise ValueError(f"Quiz {quiz_key}: the translation's questions differ from its source's")
+    raw = []
+    for number, (question, source_question) in enumerate(zip(questions, source, strict=True)):
+        kind, text = next(iter(question.items()))
+        truth = source_question[kind]
+        question_id = str(demo_key(quiz_key, "question", number))
+        value = {"prompt": text["prompt"].strip(), "image": None, "explanation": text.get("explanation", "")}
+        if kind in ("single_choice", "multiple_choice"):
+            value["choices"] = [
+                {
+                    "type": "item",
+                    "id": str(demo_key(quiz_key, "question", number, "choice", index)),
+                    "value": {
+                        "text": choice["text"],
+                        "correct": bool(true_choice.get("correct")),
+                        "feedback": choice.get("feedback", ""),
+                    },
+                }
+                for index, (choice, true_choice) in enumerate(zip(text["choices"], truth["choices"], strict=True))
+            ]
+            if kind == "multiple_choice":
+                value["scoring"] = truth.get("scoring", "all_or_nothing")
+        elif kind == "true_false":
+            value.update(
+                correct=bool(truth["correct"]),
+                feedback_true=text.get("feedback_true", ""),
+                feedback_false=text.get("feedback_false", ""),
+            )
+        elif kind == "short_text":
+            value.update(
+                accepted_answers=[
+                    {
+                        "type": "item",
+                        "id": str(demo_key(quiz_key, "question", number, "accepted", text_answer)),
+                        "value": text_answer,
+                    }
+                    for text_answer in text["accepted_answers"]
+                ],
+                case_sensitive=False,
+                ignore_accents=True,
+                ignore_spacing=True,
+            )
+        elif kind == "numeric":
+            value.update(
+                answer=str(truth["answer"]), tolerance=str(truth.get("tolerance", 0)), unit=text.get("unit", "")
+            )
+        raw.append({"type": kind, "value": value, "id": question_id})
+    return raw
 
 
 def _cover_image():
@@ -280,6 +343,45 @@ class DemoLoader:
                         ),
                     },
                 )
+        self.quiz(module, number)
+
+    def quiz(self, module: ModulePage, module_number: str) -> QuizPage | None:
+        """The quiz closing a module, from quiz-<n>.<lang>.yaml, with its translations."""
+        source_file = self.course_dir / f"quiz-{module_number}.{SOURCE_LANGUAGE}.yaml"
+        if not source_file.exists():
+            return None
+        source_text = _read(source_file)
+        quiz_key = demo_key("quiz", self.course_dir.name, module_number)
+        quiz = self._existing(QuizPage, quiz_key, SOURCE_LANGUAGE)
+        if quiz is None:
+            quiz = QuizPage(
+                title=source_text["title"],
+                slug=source_text["slug"],
+                introduction=source_text.get("introduction", ""),
+                pass_mark=source_text.get("pass_mark", 70),
+                questions=_questions(source_text["questions"], quiz_key=quiz_key, source=source_text["questions"]),
+                locale=self.source,
+                translation_key=quiz_key,
+            )
+            module.add_child(instance=quiz)
+            _publish(quiz)
+            self.report.add(f"en: {quiz.title}")
+        for path in sorted(self.course_dir.glob(f"quiz-{module_number}.*.yaml")):
+            language = path.name.split(".")[1]
+            if language == SOURCE_LANGUAGE or not self._existing(ModulePage, module.translation_key, language):
+                continue
+            text = _read(path)
+            self._translate(
+                quiz,
+                language,
+                {
+                    "title": text["title"],
+                    "slug": text["slug"],
+                    "introduction": text.get("introduction", ""),
+                    "questions": _questions(text["questions"], quiz_key=quiz_key, source=source_text["questions"]),
+                },
+            )
+        return quiz
 
     def lesson(self, module: ModulePage, module_number: str, index: int, text: dict) -> LessonPage:
         lesson_key = demo_key("lesson", self.course_dir.name, module_number, index)

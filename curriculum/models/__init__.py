@@ -1,5 +1,5 @@
 from .institutes import Institute
-from .pages import CourseIndexPage, CoursePage, HomePage, LearningOutcome, LessonPage, ModulePage
+from .pages import CourseIndexPage, CoursePage, HomePage, LearningOutcome, LessonPage, ModulePage, QuizPage
 from .snippets import ILMElement
 
 __all__ = [
@@ -11,4 +11,5 @@ __all__ = [
     "LearningOutcome",
     "LessonPage",
     "ModulePage",
+    "QuizPage",
 ]

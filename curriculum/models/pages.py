@@ -1,6 +1,7 @@
 """The curriculum tree: Home > Course catalogue > Course > Module > Lesson (a quiz page will sit beside lessons)."""
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -13,6 +14,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from curriculum.blocks import PARAGRAPH_FEATURES, LessonBodyBlock
 from curriculum.pages_hooks import CURRICULUM_PAGE_CONTEXT
+from curriculum.questions import QuestionStreamBlock
 
 
 def _default_locale_only():
@@ -121,7 +123,7 @@ class CoursePage(CurriculumPage):
     ]
     search_fields = Page.search_fields + [index.SearchField("summary")]
     parent_page_types = ["curriculum.CourseIndexPage"]
-    subpage_types = ["curriculum.ModulePage"]
+    subpage_types = ["curriculum.ModulePage", "curriculum.QuizPage"]
 
     class Meta:
         verbose_name = _("course")
@@ -180,7 +182,7 @@ class ModulePage(CurriculumPage):
         SynchronizedField("elements"),
     ]
     parent_page_types = ["curriculum.CoursePage"]
-    subpage_types = ["curriculum.LessonPage"]
+    subpage_types = ["curriculum.LessonPage", "curriculum.QuizPage"]
 
     class Meta:
         verbose_name = _("module")
@@ -192,6 +194,67 @@ class ModulePage(CurriculumPage):
         context["lessons"] = selectors.module_lessons(self)
         context["elements"] = selectors.localize_elements(self.elements.all(), self.locale)
         return context
+
+
+class QuizPage(CurriculumPage):
+    """A quiz closing a module (or a whole course). Answers are graded on the server only, by the question blocks."""
+
+    class ScorePolicy(models.TextChoices):
+        BEST = "best", _("The best attempt")
+        LAST = "last", _("The last attempt")
+
+    class FeedbackMode(models.TextChoices):
+        SCORE = "score", _("The score only")
+        ANSWERS = "answers", _("Each answer with its feedback and explanation")
+
+    introduction = RichTextField(_("introduction"), features=PARAGRAPH_FEATURES, blank=True)
+    pass_mark = models.PositiveSmallIntegerField(
+        _("pass mark (%)"), default=70, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    attempts_allowed = models.PositiveSmallIntegerField(
+        _("attempts allowed"), null=True, blank=True, help_text=_("Leave empty for unlimited attempts.")
+    )
+    shuffle_questions = models.BooleanField(_("shuffle the questions"), default=False)
+    shuffle_choices = models.BooleanField(_("shuffle the choices"), default=False)
+    score_policy = models.CharField(
+        _("score that counts"), max_length=10, choices=ScorePolicy.choices, default=ScorePolicy.BEST
+    )
+    feedback_mode = models.CharField(
+        _("after submitting, show"), max_length=10, choices=FeedbackMode.choices, default=FeedbackMode.ANSWERS
+    )
+    questions = StreamField(QuestionStreamBlock(), verbose_name=_("questions"))
+
+    content_panels = Page.content_panels + [
+        FieldPanel("introduction"),
+        FieldPanel("questions"),
+    ]
+    settings_panels = CurriculumPage.settings_panels + [
+        FieldPanel("pass_mark"),
+        FieldPanel("attempts_allowed"),
+        FieldPanel("score_policy"),
+        FieldPanel("feedback_mode"),
+        FieldPanel("shuffle_questions"),
+        FieldPanel("shuffle_choices"),
+    ]
+    # The questions are not indexed: search must never find a quiz by its answers or feedback.
+    search_fields = Page.search_fields + [index.SearchField("introduction")]
+    parent_page_types = ["curriculum.ModulePage", "curriculum.CoursePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("quiz")
+        verbose_name_plural = _("quizzes")
+
+    def get_context(self, request, *args, **kwargs):
+        from curriculum import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        if context["breadcrumbs"][-1].specific_class is ModulePage:  # a module's quiz sits in the lesson sequence
+            context.update(selectors.lesson_position(self, context["breadcrumbs"]))
+        return context
+
+    def question_count(self) -> int:
+        return len(self.questions)
 
 
 class LessonPage(CurriculumPage):

@@ -28,7 +28,8 @@ class Enrolment(models.Model):
 
 
 class LessonProgress(models.Model):
-    """One learner's state in one lesson: started when first opened, complete when marked so."""
+    """One learner's state in one lesson or quiz: started when first opened (or tried), complete when marked so
+    (or passed). lesson_key is the translation_key of the lesson or quiz page."""
 
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress")
     course_key = models.UUIDField(_("course"), db_index=True)

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
 
 from curriculum import selectors as curriculum
-from curriculum.models import CoursePage, LessonPage
+from curriculum.models import CoursePage
 from lms.progress.models import Enrolment, LessonProgress
 
 
@@ -53,15 +54,15 @@ class CourseProgress:
     @property
     def states(self) -> dict[str, LessonState]:
         """State by lesson translation_key as a string, for templates: {{ progress.states|get_item:key }}."""
-        return {str(key): self.state(key) for key in self.structure.lesson_keys}
+        return {str(key): self.state(key) for key in self.structure.item_keys}
 
     @property
     def completed(self) -> int:
-        return sum(1 for key in self.structure.lesson_keys if self.state(key) is LessonState.COMPLETE)
+        return sum(1 for key in self.structure.item_keys if self.state(key) is LessonState.COMPLETE)
 
     @property
     def total(self) -> int:
-        return len(self.structure.lesson_keys)
+        return len(self.structure.item_keys)
 
     @property
     def percent(self) -> int:
@@ -77,12 +78,12 @@ class CourseProgress:
 
     @property
     def has_started(self) -> bool:
-        return any(key in self.records for key in self.structure.lesson_keys)
+        return any(key in self.records for key in self.structure.item_keys)
 
     def module_percents(self) -> dict[str, int]:
         return {
             str(module.key): _percent(
-                sum(1 for key in module.lesson_keys if self.state(key) is LessonState.COMPLETE), len(module.lesson_keys)
+                sum(1 for key in module.item_keys if self.state(key) is LessonState.COMPLETE), len(module.item_keys)
             )
             for module in self.structure.modules
         }
@@ -90,10 +91,10 @@ class CourseProgress:
     @property
     def resume_lesson_key(self) -> uuid.UUID | None:
         """Where the learner left off: the lesson last opened and not finished, else the first not finished."""
-        unfinished = [self.records[key] for key in self.structure.lesson_keys if self.state(key) is LessonState.STARTED]
+        unfinished = [self.records[key] for key in self.structure.item_keys if self.state(key) is LessonState.STARTED]
         if unfinished:
             return max(unfinished, key=lambda record: record.started_at).lesson_key
-        return next((key for key in self.structure.lesson_keys if self.state(key) is not LessonState.COMPLETE), None)
+        return next((key for key in self.structure.item_keys if self.state(key) is not LessonState.COMPLETE), None)
 
 
 def course_progress(*, learner, course: CoursePage) -> CourseProgress | None:
@@ -112,7 +113,7 @@ def course_progress(*, learner, course: CoursePage) -> CourseProgress | None:
 class DashboardCourse:
     course: CoursePage
     progress: CourseProgress
-    resume_lesson: LessonPage | None
+    resume_lesson: Page | None  # a lesson or a quiz
 
 
 @dataclass
@@ -152,7 +153,7 @@ def dashboard(*, learner, language_code: str) -> Dashboard:
         if key in courses
     }
     resume_keys = {progress.resume_lesson_key for progress in progress_by_course.values()} - {None}
-    resume_lessons = curriculum.pages_in_language(LessonPage, resume_keys, language_code)
+    resume_lessons = curriculum.pages_in_language(Page, resume_keys, language_code)
 
     current, completed, left = [], [], []
     for key, progress in progress_by_course.items():
@@ -177,10 +178,10 @@ def _element_progress(progresses, locale, language_code: str) -> list[ElementPro
     totals = {number: [0, 0] for number in range(1, 6)}
     for progress in progresses:
         for module in progress.structure.modules:
-            done = sum(1 for key in module.lesson_keys if progress.state(key) is LessonState.COMPLETE)
+            done = sum(1 for key in module.item_keys if progress.state(key) is LessonState.COMPLETE)
             for number in module.element_numbers:
                 totals[number][0] += done
-                totals[number][1] += len(module.lesson_keys)
+                totals[number][1] += len(module.item_keys)
     return [
         ElementProgress(element=element, completed=totals[element.number][0], total=totals[element.number][1])
         for element in curriculum.elements_in_locale(locale)

@@ -2,9 +2,10 @@
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from wagtail.models import Page
 
-from curriculum.models import CoursePage, LessonPage
-from curriculum.selectors import course_of_lesson
+from curriculum.models import CoursePage
+from curriculum.selectors import course_of
 from lms.progress.models import Enrolment, LessonProgress
 
 
@@ -33,8 +34,9 @@ def enrolment_leave(*, learner, course: CoursePage) -> None:
     )
 
 
-def lesson_start(*, learner, lesson: LessonPage, course: CoursePage | None = None) -> LessonProgress:
-    course = course or course_of_lesson(lesson)
+def lesson_start(*, learner, lesson: Page, course: CoursePage | None = None) -> LessonProgress:
+    """Record that a learner opened a lesson (or tried a quiz)."""
+    course = course or course_of(lesson)
     progress, _created = _get_or_create(
         LessonProgress,
         learner=learner,
@@ -44,11 +46,11 @@ def lesson_start(*, learner, lesson: LessonPage, course: CoursePage | None = Non
     return progress
 
 
-def lesson_complete(*, learner, lesson: LessonPage) -> LessonProgress:
-    """Mark a lesson complete, enrolling the learner in its course first if needed. Repeating it is harmless."""
-    course = course_of_lesson(lesson)
+def item_complete(*, learner, item: Page) -> LessonProgress:
+    """Mark a lesson complete (or a quiz passed), enrolling the learner first if needed. Repeating it is harmless."""
+    course = course_of(item)
     enrolment_create(learner=learner, course=course)
-    progress = lesson_start(learner=learner, lesson=lesson, course=course)
+    progress = lesson_start(learner=learner, lesson=item, course=course)
     if progress.completed_at is None:
         LessonProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(completed_at=timezone.now())
         progress.refresh_from_db()

@@ -10,10 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from wagtail.models import Page
 
 from curriculum import selectors as curriculum
-from curriculum.models import LessonPage
+from curriculum.models import CoursePage, LessonPage
 from lms.progress import charts, selectors, services
+from lms.quizzes import selectors as quiz_selectors
 
 
 def _login_then(request, page):
@@ -22,7 +24,7 @@ def _login_then(request, page):
 
 
 def _live_course_or_404(course_key: uuid.UUID):
-    course = curriculum.live_course(course_key, translation.get_language())
+    course = curriculum.live_page(CoursePage, course_key, translation.get_language())
     if course is None:
         raise Http404(_("This course does not exist or is not published."))
     return course
@@ -53,13 +55,13 @@ def leave(request, course_key):
 @require_POST
 def complete_lesson(request, lesson_key):
     language = translation.get_language()
-    lesson = curriculum.live_lesson(lesson_key, language)
+    lesson = curriculum.live_page(LessonPage, lesson_key, language)
     if lesson is None:
         raise Http404(_("This lesson does not exist or is not published."))
     if not request.user.is_authenticated:
         return _login_then(request, lesson)
-    services.lesson_complete(learner=request.user, lesson=lesson)
-    course = curriculum.course_of_lesson(lesson)
+    services.item_complete(learner=request.user, item=lesson)
+    course = curriculum.course_of(lesson)
     progress = selectors.course_progress(learner=request.user, course=course)
     if progress.is_complete:
         messages.success(
@@ -71,10 +73,10 @@ def complete_lesson(request, lesson_key):
 
 
 def _next_lesson(progress, lesson_key, language):
-    keys = progress.structure.lesson_keys
+    keys = progress.structure.item_keys
     after = keys[keys.index(lesson_key) + 1 :] if lesson_key in keys else keys
     for key in after:
-        lesson = curriculum.pages_in_language(LessonPage, [key], language).get(key)
+        lesson = curriculum.pages_in_language(Page, [key], language).get(key)
         if lesson is not None:
             return lesson
     return None
@@ -82,9 +84,16 @@ def _next_lesson(progress, lesson_key, language):
 
 @login_required
 def dashboard(request):
-    data = selectors.dashboard(learner=request.user, language_code=translation.get_language())
+    language = translation.get_language()
+    data = selectors.dashboard(learner=request.user, language_code=language)
+    quiz_keys = [key for item in data.current + data.completed for key in item.progress.structure.quiz_keys]
     return render(
         request,
         "lms/progress/dashboard.html",
-        {"dashboard": data, "chart": charts.element_chart(data.elements)},
+        {
+            "dashboard": data,
+            "chart": charts.element_chart(data.elements),
+            "quizzes": curriculum.pages_in_language(Page, quiz_keys, language),
+            "quiz_scores": quiz_selectors.best_scores(learner=request.user, quiz_keys=quiz_keys),
+        },
     )

@@ -1,6 +1,7 @@
 """How learning records reach curriculum pages, without curriculum/ knowing about lms/."""
 
 from wagtail import hooks
+from wagtail.models import Page
 
 from curriculum.models import CoursePage, LessonPage, ModulePage
 from curriculum.pages_hooks import CURRICULUM_PAGE_CONTEXT
@@ -46,6 +47,6 @@ def add_learner_progress(*, page, request, context):
         context["lesson_state"] = progress.state(page.translation_key)
     if isinstance(page, CoursePage) and progress.resume_lesson_key:
         language = page.locale.language_code
-        context["resume_lesson"] = pages_in_language(LessonPage, [progress.resume_lesson_key], language).get(
+        context["resume_lesson"] = pages_in_language(Page, [progress.resume_lesson_key], language).get(
             progress.resume_lesson_key
         )

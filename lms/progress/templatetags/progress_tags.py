@@ -16,3 +16,16 @@ def module_percent(progress, module_page):
     if not progress or not (progress.is_enrolled or progress.has_started):
         return None
     return progress.module_percents().get(str(module_page.translation_key))
+
+
+@register.simple_tag
+def quiz_score(quiz_scores, page):
+    """The learner's best score at a quiz page, or None (not a quiz, or never submitted)."""
+    if not quiz_scores or page is None:
+        return None
+    return quiz_scores.get(str(page.translation_key))
+
+
+@register.simple_tag
+def dict_get(mapping, key):
+    return mapping.get(key) if mapping else None

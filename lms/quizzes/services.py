@@ -1,0 +1,122 @@
+"""Writes of quiz attempts. Grading calls the question blocks; nothing here trusts what the browser says is right."""
+
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from curriculum.models import QuizPage
+from curriculum.questions import AnswerError
+from curriculum.selectors import course_of
+from lms.progress import services as progress_services
+from lms.quizzes.models import QuestionAnswer, QuizAttempt
+
+
+class QuizClosed(Exception):
+    """No attempt left: the message says so in the learner's language."""
+
+
+def quiz_version(attempt: QuizAttempt, fallback: QuizPage) -> QuizPage:
+    """The quiz as it was when the attempt started (its revision), or the live quiz if that revision is gone."""
+    if attempt.revision_id:
+        quiz = attempt.revision.as_object()
+        if isinstance(quiz, QuizPage):
+            return quiz
+    return fallback
+
+
+def submitted_attempt_count(*, learner, quiz: QuizPage) -> int:
+    return QuizAttempt.objects.filter(
+        learner=learner, quiz_key=quiz.translation_key, submitted_at__isnull=False
+    ).count()
+
+
+def attempt_start(*, learner, quiz: QuizPage) -> QuizAttempt:
+    """The learner's open attempt at this quiz, or a new one. Two clicks never open two attempts."""
+    open_attempt = QuizAttempt.objects.filter(
+        learner=learner, quiz_key=quiz.translation_key, submitted_at__isnull=True
+    ).first()
+    if open_attempt:
+        return open_attempt
+    used = submitted_attempt_count(learner=learner, quiz=quiz)
+    if quiz.attempts_allowed is not None and used >= quiz.attempts_allowed:
+        raise QuizClosed(_("You have used all the attempts this quiz allows."))
+    course = course_of(quiz)
+    progress_services.enrolment_create(learner=learner, course=course)
+    try:
+        with transaction.atomic():
+            return QuizAttempt.objects.create(
+                learner=learner,
+                quiz_key=quiz.translation_key,
+                course_key=course.translation_key,
+                number=used + 1,
+                revision_id=quiz.live_revision_id,
+                language=quiz.locale.language_code,
+                seed=random.SystemRandom().randrange(2**31),
+            )
+    except IntegrityError:  # another request opened it a moment ago
+        return QuizAttempt.objects.get(learner=learner, quiz_key=quiz.translation_key, submitted_at__isnull=True)
+
+
+def attempt_save_draft(*, attempt: QuizAttempt, submitted: dict[str, list[str]]) -> None:
+    """Keep what the learner has typed so far, exactly as typed, so a dropped connection loses nothing."""
+    if attempt.is_open:
+        attempt.draft = {**attempt.draft, **submitted}
+        QuizAttempt.objects.filter(pk=attempt.pk, submitted_at__isnull=True).update(draft=attempt.draft)
+
+
+@dataclass
+class SubmitResult:
+    attempt: QuizAttempt
+    errors: dict[str, str] = field(default_factory=dict)  # question id (or "" for the whole form) -> message
+    already_submitted: bool = False
+
+
+def attempt_submit(*, attempt: QuizAttempt, submitted: dict[str, list[str]], quiz: QuizPage) -> SubmitResult:
+    """Grade and close an attempt. A second submission changes nothing: the first result stands."""
+    with transaction.atomic():
+        attempt = QuizAttempt.objects.select_for_update().get(pk=attempt.pk)
+        if not attempt.is_open:
+            return SubmitResult(attempt, already_submitted=True)
+        version = quiz_version(attempt, quiz)
+        questions = {block.id: block for block in version.questions}
+        errors = {}
+        if set(submitted) - set(questions):
+            errors[""] = _("This form holds answers to questions that are not in this quiz. Check your answers.")
+        answers = {}
+        for question_id, block in questions.items():
+            try:
+                answers[question_id] = block.block.parse_answer(block.value, submitted.get(question_id, []))
+            except AnswerError as error:
+                errors[question_id] = str(error)
+                continue
+            if answers[question_id] is None:
+                errors[question_id] = _("Answer this question.")
+        known = {question_id: values for question_id, values in submitted.items() if question_id in questions}
+        if errors:
+            attempt.draft = {**attempt.draft, **known}
+            attempt.save(update_fields=["draft"])
+            return SubmitResult(attempt, errors=errors)
+
+        grades = {
+            question_id: questions[question_id].block.grade(questions[question_id].value, answer)
+            for question_id, answer in answers.items()
+        }
+        QuestionAnswer.objects.bulk_create(
+            QuestionAnswer(attempt=attempt, question_id=question_id, response=answers[question_id], score=grade.score)
+            for question_id, grade in grades.items()
+        )
+        score = Decimal(100 * sum(grade.score for grade in grades.values()) / len(grades)).quantize(Decimal("0.01"))
+        attempt.score = score
+        attempt.passed = score >= version.pass_mark
+        attempt.submitted_at = timezone.now()
+        attempt.draft = known
+        attempt.save(update_fields=["score", "passed", "submitted_at", "draft"])
+    if attempt.passed:
+        progress_services.item_complete(learner=attempt.learner, item=quiz)
+    else:
+        progress_services.lesson_start(learner=attempt.learner, lesson=quiz)
+    return SubmitResult(attempt)

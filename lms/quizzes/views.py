@@ -1,0 +1,132 @@
+"""Start, answer (saved as you go), submit and review quiz attempts. Everything works without JavaScript."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from curriculum import selectors as curriculum
+from curriculum.models import QuizPage
+from lms.quizzes import presenters, services
+from lms.quizzes.models import QuizAttempt
+
+PENDING_ANSWERS = "quiz-pending-answers"
+SUBMIT_ERRORS = "quiz-submit-errors"
+
+
+def submitted_answers(post) -> dict[str, list[str]]:
+    """The form's answers by question id: fields are named q-<question id>."""
+    return {name[2:]: post.getlist(name)[:50] for name in post if name.startswith("q-")}
+
+
+def _quiz_or_404(quiz_key: uuid.UUID) -> QuizPage:
+    quiz = curriculum.live_page(QuizPage, quiz_key, translation.get_language())
+    if quiz is None:
+        raise Http404(_("This quiz does not exist or is not published."))
+    return quiz
+
+
+def _own_attempt_or_404(request, pk) -> QuizAttempt:
+    return get_object_or_404(QuizAttempt, pk=pk, learner=request.user)
+
+
+def _quiz_url(request, quiz: QuizPage) -> str:
+    return quiz.get_url(request) + "#quiz"
+
+
+@require_POST
+@login_required
+def start(request, quiz_key):
+    quiz = _quiz_or_404(quiz_key)
+    try:
+        services.attempt_start(learner=request.user, quiz=quiz)
+    except services.QuizClosed as closed:
+        messages.error(request, str(closed))
+    return redirect(_quiz_url(request, quiz))
+
+
+@require_POST
+def answer_before_login(request, quiz_key):
+    """A visitor answered without being logged in: keep the answers, ask them to log in, and put them back."""
+    quiz = _quiz_or_404(quiz_key)
+    pending = request.session.get(PENDING_ANSWERS, {})
+    pending[str(quiz.translation_key)] = submitted_answers(request.POST)
+    request.session[PENDING_ANSWERS] = pending
+    resume = reverse("quizzes:resume", args=[quiz.translation_key])
+    if request.user.is_authenticated:
+        return redirect(resume)
+    messages.info(request, _("Log in or create an account to submit your answers. They are kept until you do."))
+    return redirect_to_login(resume)
+
+
+@login_required
+def resume(request, quiz_key):
+    quiz = _quiz_or_404(quiz_key)
+    pending = request.session.get(PENDING_ANSWERS, {}).pop(str(quiz.translation_key), None)
+    request.session.modified = True
+    try:
+        attempt = services.attempt_start(learner=request.user, quiz=quiz)
+    except services.QuizClosed as closed:
+        messages.error(request, str(closed))
+        return redirect(_quiz_url(request, quiz))
+    if pending:
+        services.attempt_save_draft(attempt=attempt, submitted=pending)
+        messages.info(request, _("Your answers are back. Check them and submit."))
+    return redirect(_quiz_url(request, quiz))
+
+
+@require_POST
+@login_required
+def save(request, pk):
+    """Save as you go (called by the page's script): answers only, never a grade or a hint."""
+    attempt = _own_attempt_or_404(request, pk)
+    if not attempt.is_open:
+        return JsonResponse({"saved": False}, status=409)
+    services.attempt_save_draft(attempt=attempt, submitted=submitted_answers(request.POST))
+    return JsonResponse({"saved": True})
+
+
+@require_POST
+@login_required
+def submit(request, pk):
+    attempt = _own_attempt_or_404(request, pk)
+    quiz = _quiz_or_404(attempt.quiz_key)
+    result = services.attempt_submit(attempt=attempt, submitted=submitted_answers(request.POST), quiz=quiz)
+    if result.already_submitted:
+        messages.info(request, _("This attempt was already submitted. Its result stands."))
+    elif result.errors:
+        request.session[SUBMIT_ERRORS] = {str(attempt.pk): result.errors}
+        messages.error(request, _("Some answers need your attention. Nothing you entered is lost."))
+        return redirect(_quiz_url(request, quiz))
+    return redirect("quizzes:attempt", pk=attempt.pk)
+
+
+@login_required
+def attempt_detail(request, pk):
+    attempt = _own_attempt_or_404(request, pk)
+    if attempt.is_open:
+        return redirect(_quiz_url(request, _quiz_or_404(attempt.quiz_key)))
+    quiz = _quiz_or_404(attempt.quiz_key)
+    graded = services.quiz_version(attempt, quiz)
+    show_answers = graded.feedback_mode == QuizPage.FeedbackMode.ANSWERS
+    return render(
+        request,
+        "lms/quizzes/attempt.html",
+        {
+            "attempt": attempt,
+            "quiz": quiz,
+            "pass_mark": graded.pass_mark,
+            "items": presenters.review_items(attempt, shown=quiz, graded=graded) if show_answers else [],
+            "show_answers": show_answers,
+            "attempts_left": None
+            if quiz.attempts_allowed is None
+            else max(0, quiz.attempts_allowed - services.submitted_attempt_count(learner=request.user, quiz=quiz)),
+        },
+    )

@@ -1,0 +1,42 @@
+"""The quiz panel on quiz pages, and quiz scores on course and module outlines."""
+
+from wagtail import hooks
+
+from curriculum.models import CoursePage, ModulePage, QuizPage
+from curriculum.pages_hooks import CURRICULUM_PAGE_CONTEXT
+from lms.quizzes import presenters, selectors, services
+from lms.quizzes.views import PENDING_ANSWERS, SUBMIT_ERRORS
+
+
+@hooks.register(CURRICULUM_PAGE_CONTEXT)
+def add_quiz_panel(*, page, request, context):
+    if isinstance(page, QuizPage):
+        context.update(quiz_panel(page, request))
+    elif isinstance(page, CoursePage | ModulePage) and request.user.is_authenticated:
+        items = [item.page for module in context.get("outline", []) for item in module.lessons]
+        items += [item.page for item in context.get("lessons", [])]
+        quiz_keys = [item.translation_key for item in items if isinstance(item, QuizPage)]
+        context["quiz_scores"] = selectors.best_scores(learner=request.user, quiz_keys=quiz_keys) if quiz_keys else {}
+
+
+def quiz_panel(quiz: QuizPage, request) -> dict:
+    if not request.user.is_authenticated:
+        entered = request.session.get(PENDING_ANSWERS, {}).get(str(quiz.translation_key), {})
+        return {"questions": presenters.question_views(quiz, entered=entered), "attempts": []}
+    attempts = selectors.attempts_of(learner=request.user, quiz_key=quiz.translation_key)
+    open_attempt = next((attempt for attempt in attempts if attempt.is_open), None)
+    submitted = [attempt for attempt in attempts if not attempt.is_open]
+    context = {
+        "attempts": submitted,
+        "counted_attempt": selectors.counted_score(attempts, quiz.score_policy),
+        "open_attempt": open_attempt,
+        "attempts_left": None if quiz.attempts_allowed is None else max(0, quiz.attempts_allowed - len(submitted)),
+    }
+    if open_attempt:
+        errors = request.session.pop(SUBMIT_ERRORS, {}).get(str(open_attempt.pk), {})
+        version = services.quiz_version(open_attempt, quiz)
+        context["questions"] = presenters.question_views(
+            version, seed=open_attempt.seed, entered=open_attempt.draft, errors=errors
+        )
+        context["form_error"] = errors.get("")
+    return context
