@@ -9,6 +9,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.db.models.functions import Substr
 from wagtail.images import get_image_model
@@ -365,7 +368,7 @@ class CourseStructure:
 
 def _source_versions(model, keys: Iterable[uuid.UUID]) -> dict[uuid.UUID, Page]:
     """The live, non-alias version of each key, preferring the default language: the tree progress is counted on."""
-    default_language = Locale.get_default().language_code
+    default_language = settings.LANGUAGE_CODE
     chosen = {}
     for page in (
         model.objects.live().filter(translation_key__in=set(keys), alias_of__isnull=True).select_related("locale")
@@ -382,7 +385,41 @@ def _under_any(paths: list[str]) -> Q:
     return Q.create([("path__startswith", path) for path in paths], connector=Q.OR)
 
 
+STRUCTURE_GENERATION = "curriculum:structure-generation"
+
+
+def _next_structure_generation() -> None:
+    try:
+        cache.incr(STRUCTURE_GENERATION)
+    except ValueError:
+        cache.set(STRUCTURE_GENERATION, 2, None)
+
+
+def forget_course_structures(**_signal_kwargs) -> None:
+    """A page was published, unpublished, moved or deleted: every cached course structure is now stale.
+
+    Again once the change is committed, in case a request cached the old structure in between.
+    """
+    _next_structure_generation()
+    transaction.on_commit(_next_structure_generation)
+
+
 def course_structures(course_keys: Iterable[uuid.UUID]) -> dict[uuid.UUID, CourseStructure]:
+    """The structures of many courses, from the cache when no page has changed since they were read."""
+    course_keys = set(course_keys)
+    generation = cache.get_or_set(STRUCTURE_GENERATION, 1, None)
+    cache_keys = {key: f"curriculum:structure:{generation}:{key}" for key in course_keys}
+    cached = cache.get_many(list(cache_keys.values()))
+    structures = {key: cached[cache_key] for key, cache_key in cache_keys.items() if cache_key in cached}
+    missing = course_keys - set(structures)
+    if missing:
+        read = _read_course_structures(missing)
+        cache.set_many({cache_keys[key]: structure for key, structure in read.items()}, timeout=24 * 60 * 60)
+        structures.update(read)
+    return structures
+
+
+def _read_course_structures(course_keys: Iterable[uuid.UUID]) -> dict[uuid.UUID, CourseStructure]:
     """The live modules, lessons and quizzes of many courses in their source trees, in a fixed number of queries."""
     sources = _source_versions(CoursePage, course_keys)
     if not sources:

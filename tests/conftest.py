@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from wagtail.models import Locale
 
 from curriculum.demo.loader import DemoLoader
@@ -10,6 +11,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Every database test starts from the demo site, loaded once per run; each test's changes roll back."""
     with django_db_blocker.unblock():
         DemoLoader().load()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """The cache is not part of a test's rolled-back transaction: start every test without it."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client
 
 from lms.progress.models import Enrolment, LessonProgress
@@ -14,13 +13,6 @@ from tests.conftest import lesson_in
 pytestmark = pytest.mark.django_db
 User = get_user_model()
 PASSWORD = "green-hills-2045"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from curriculum.models import CoursePage, LessonPage, ModulePage
 from curriculum.pages_hooks import CURRICULUM_PAGE_CONTEXT
 from curriculum.selectors import pages_in_language
 from lms.progress import selectors, services
-from lms.progress.models import Enrolment
 
 
 def _course_of(page, ancestors):
@@ -18,18 +17,6 @@ def _course_of(page, ancestors):
     if isinstance(page, LessonPage):
         return ancestors[-2]
     return None
-
-
-@hooks.register("before_serve_page")
-def record_lesson_started(page, request, serve_args, serve_kwargs):
-    """Opening a lesson of a course you are enrolled in marks it started."""
-    if isinstance(page, LessonPage) and request.user.is_authenticated and request.method == "GET":
-        ancestors = page.get_ancestors()
-        course = ancestors[len(ancestors) - 2]
-        if Enrolment.objects.filter(
-            learner=request.user, course_key=course.translation_key, left_at__isnull=True
-        ).exists():
-            services.lesson_start(learner=request.user, lesson=page, course=course)
 
 
 @hooks.register(CURRICULUM_PAGE_CONTEXT)
@@ -44,6 +31,12 @@ def add_learner_progress(*, page, request, context):
     if progress is None:
         return
     if isinstance(page, LessonPage):
+        if request.method == "GET" and progress.is_enrolled and page.translation_key not in progress.records:
+            # Opening a lesson of a course you are enrolled in starts it. Done here, where the learner's records are
+            # already loaded, so a lesson already started costs no query.
+            progress.records[page.translation_key] = services.lesson_start(
+                learner=request.user, lesson=page, course=course
+            )
         context["lesson_state"] = progress.state(page.translation_key)
     if isinstance(page, CoursePage) and progress.resume_lesson_key:
         language = page.locale.language_code

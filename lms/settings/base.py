@@ -131,6 +131,15 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # Videos are links with transcripts, never oEmbed look-ups: rendering must not call the network.
 WAGTAILEMBEDS_FINDERS = []
 
+# One cache for every process on the machine (rate limits and cached course structures must be shared);
+# production uses Redis when REDIS_URL is set, which several machines need.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("CACHE_DIR") or BASE_DIR / "var" / "cache",
+    }
+}
+
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 # A single-machine install serves uploads itself; behind a web server or object storage, leave this off.
 SERVE_MEDIA = os.environ.get("SERVE_MEDIA", "").lower() == "true"

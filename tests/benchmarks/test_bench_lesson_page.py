@@ -22,17 +22,17 @@ from tests.conftest import lesson_in
 ROUNDS = 30
 
 
-def _request(path: str, language: str):
+def _request(path: str, language: str, user=None):
     request = RequestFactory().get(path)
-    request.user = AnonymousUser()
+    request.user = user or AnonymousUser()
     request.LANGUAGE_CODE = language
     return request
 
 
-def render_lesson_page(path: str, language: str) -> bytes:
+def render_lesson_page(path: str, language: str, user=None) -> bytes:
     """What a visitor gets: Wagtail routing, our page context, selectors and templates."""
     with translation.override(language):
-        return serve(_request(path, language), path).render().content
+        return serve(_request(path, language, user), path).render().content
 
 
 def render_bare_page(path: str, language: str) -> bytes:
@@ -77,4 +77,38 @@ def test_lesson_page_against_bare_wagtail_page():
         f"lesson page {ours * 1000:.1f} ms, {queries[render_lesson_page]} queries | "
         f"bare Wagtail page {bare * 1000:.1f} ms, {queries[render_bare_page]} queries | "
         f"bare/ours throughput ratio {bare / ours:.2f}x"
+    )
+
+
+@pytest.mark.django_db
+def test_logged_in_lesson_page_against_bare_wagtail_page(django_user_model):
+    """The DESIGN budget: a learner's lesson page (enrolled, with progress) at >= 0.7x a bare page's throughput."""
+    from lms.progress import services
+
+    learner = django_user_model.objects.create_user("bench@example.org", "bench@example.org", "pw-bench-2045")
+    lesson = lesson_in("fr", 2, 1)
+    for earlier in (lesson_in("fr", 1, 1), lesson_in("fr", 1, 2)):
+        services.item_complete(learner=learner, item=earlier)
+    path = lesson.url.removeprefix("/fr")
+
+    def logged_in(path, language):
+        return render_lesson_page(path, language, learner)
+
+    for render in (logged_in, render_bare_page):
+        render(path, "fr")
+    timings = {logged_in: [], render_bare_page: []}
+    for _round in range(ROUNDS):
+        for render in timings:
+            timings[render].append(measure(render, path, "fr"))
+    queries = {}
+    for render in timings:
+        with CaptureQueriesContext(connection) as captured:
+            render(path, "fr")
+        queries[render] = len(captured.captured_queries)
+    ours = statistics.median(timings[logged_in])
+    bare = statistics.median(timings[render_bare_page])
+    print(
+        f"\n[bench] logged-in lesson page ({connection.vendor}, {ROUNDS} interleaved rounds, medians): "
+        f"{ours * 1000:.1f} ms, {queries[logged_in]} queries | bare Wagtail page {bare * 1000:.1f} ms, "
+        f"{queries[render_bare_page]} queries | bare/ours throughput ratio {bare / ours:.2f}x"
     )

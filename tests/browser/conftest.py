@@ -47,6 +47,7 @@ def site_env(tmp_path_factory):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "lms.settings.dev",
         "DATABASE_URL": _browser_database_url(tmp_path_factory.mktemp("browser-db")),
+        "CACHE_DIR": str(tmp_path_factory.mktemp("browser-cache")),  # never a developer's running site's cache
     }
 
 
