@@ -279,6 +279,8 @@ def test_fail_then_retake_then_pass_counts_toward_progress(learner_client, learn
     assert LessonProgress.objects.get(learner=learner, lesson_key=quiz.translation_key).completed_at is not None
     course_page = learner_client.get(quiz.get_parent().get_parent().url).content.decode()
     assert "best score 100%" in course_page
+    dashboard = learner_client.get("/en/learning/").content.decode()
+    assert f"{quiz.title}</a> · " in dashboard and "✓</span> Passed" in dashboard and "best score 100%" in dashboard
 
 
 def test_a_second_submission_changes_nothing(learner_client):
@@ -470,3 +472,22 @@ def test_submitting_and_reviewing_cost_the_same_for_5_or_40_questions(learner_cl
             assert learner_client.get(f"/en/learning/quizzes/attempts/{attempt.pk}/").status_code == 200
         counts.append((len(submitting.captured_queries), len(reviewing.captured_queries)))
     assert counts[0] == counts[1], counts
+
+
+def test_a_translation_made_with_wagtail_localize_keeps_question_and_choice_ids(locales):
+    from wagtail_localize.models import TranslationSource
+
+    source = quiz_in("en", 3)
+    QuizPage.objects.filter(translation_key=source.translation_key, locale=locales["pt"]).delete()
+    translation_source, _created = TranslationSource.get_or_create_from_instance(source)
+    translation_source.create_or_update_translation(locales["pt"], fallback=True)
+    portuguese = QuizPage.objects.get(translation_key=source.translation_key, locale=locales["pt"])
+
+    def ids(quiz):
+        return [
+            (block.id, [child.id for child in getattr(block.value.get("choices"), "bound_blocks", [])])
+            for block in quiz.questions
+        ]
+
+    assert ids(portuguese) == ids(source)
+    assert right_answers(portuguese) == right_answers(source), "an answer given in one language grades in the other"

@@ -76,3 +76,20 @@ def test_learner_fails_retakes_passes_and_reviews_in_english(site_url, phone):
     expect(phone.locator(".review__item .state--complete")).to_have_count(8)
     english_prompt = demo_quiz("en")[0]["single_choice"]["prompt"].strip()
     expect(phone.locator(".review__prompt").first).to_have_text(english_prompt)
+
+
+def test_answers_are_saved_as_you_go_and_survive_a_reload(site_url, phone):
+    phone.goto(site_url + "/fr/accounts/signup/")
+    phone.get_by_label("Adresse e-mail").fill(f"save-{uuid.uuid4().hex[:8]}@example.org")
+    phone.get_by_label("Nom affiché").fill("Fatou Sow")
+    phone.get_by_label(re.compile(r"^Mot de passe")).fill("quiz-collines-2045")
+    phone.get_by_label("Confirmation du mot de passe").fill("quiz-collines-2045")
+    phone.get_by_role("button", name="Créer mon compte").click()
+    phone.goto(site_url + QUIZ_FR)
+    phone.get_by_role("button", name="Commencer le quiz").click()
+    phone.locator("fieldset.question input[type=radio]").first.check()
+    phone.locator("input[inputmode=decimal]").fill("6")
+    expect(phone.locator(".save-status")).to_have_text("Vos réponses sont enregistrées.", timeout=10_000)
+    phone.reload()  # as after a dropped connection
+    expect(phone.locator("fieldset.question input[type=radio]").first).to_be_checked()
+    expect(phone.locator("input[inputmode=decimal]")).to_have_value("6")
