@@ -508,3 +508,30 @@ def url_in_language(request, url: str, language_code: str) -> str:
         if version is not None:
             return version.get_url(request) or url
     return translate_url(url, language_code)
+
+
+def course_snapshot(course: CoursePage) -> dict:
+    """What a certificate records of a course, in every language it really exists in: titles, institute names and
+    signatory, the ILM elements its modules cover, and its hours."""
+    versions = CoursePage.objects.live().filter(translation_key=course.translation_key, alias_of__isnull=True)
+    titles = {version.locale.language_code: version.title for version in versions.select_related("locale")}
+    institute = {}
+    if course.institute_id:
+        translations = Institute.objects.filter(translation_key=course.institute.translation_key).select_related(
+            "locale"
+        )
+        source = course.institute
+        institute = {
+            "names": {item.locale.language_code: item.name for item in translations},
+            "signatory_name": source.signatory_name,
+            "signatory_title": source.signatory_title,
+            "logo": source.logo.get_rendition("max-400x200").url if source.logo_id else "",
+            "signature": source.signature.get_rendition("max-400x160").url if source.signature_id else "",
+        }
+    structure = course_structures([course.translation_key]).get(course.translation_key)
+    numbers = sorted({number for module in structure.modules for number in module.element_numbers}) if structure else []
+    elements = []
+    for number in numbers:
+        versions_of_element = ILMElement.objects.filter(number=number).select_related("locale")
+        elements.append({"number": number, "titles": {e.locale.language_code: e.title for e in versions_of_element}})
+    return {"titles": titles, "institute": institute, "elements": elements, "hours": course.estimated_hours}

@@ -1,5 +1,25 @@
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+# Addresses printed on paper (QR codes) carry no language prefix and must answer for themselves, 404 included.
+UNPREFIXED_PATHS = ("/verify/",)
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware, except that a 404 outside the language prefix stays a 404.
+
+    Django would redirect /verify/<unknown>/ to /es/verify/<unknown>/, because Wagtail's pages answer every path
+    under a prefix; a certificate that does not exist must say so where it was looked up.
+    """
+
+    def process_response(self, request, response):
+        if request.path_info.startswith(UNPREFIXED_PATHS):
+            patch_vary_headers(response, ("Accept-Language",))
+            response.headers.setdefault("Content-Language", translation.get_language())
+            return response
+        return super().process_response(request, response)
 
 
 def remember_language(request, response, language: str):

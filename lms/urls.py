@@ -6,11 +6,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from lms import views
+from lms.certificates.urls import download_urlpatterns
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", views.health, name="health"),
+    path("verify/", include("lms.certificates.urls")),
 ]
 
 # Learner pages and Wagtail pages live under a language prefix: /en/, /fr/, /es/, /pt/.
@@ -18,6 +20,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("lms.accounts.urls")),
     path("learning/quizzes/", include("lms.quizzes.urls")),
+    path("learning/certificates/", include((download_urlpatterns, "certificate_files"))),
     path("learning/", include("lms.progress.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -124,6 +124,43 @@ def _questions(questions: list[dict], *, quiz_key: uuid.UUID, source: list[dict]
     return raw
 
 
+def _drawn_image(title: str, filename: str, size: tuple[int, int], draw):
+    """An image drawn by the loader (no download): returns the existing one on a second run."""
+    from PIL import Image as PILImage
+    from PIL import ImageDraw
+
+    image_model = get_image_model()
+    existing = image_model.objects.filter(title=title).first()
+    if existing:
+        return existing
+    picture = PILImage.new("RGBA", size, (255, 255, 255, 0))
+    draw(ImageDraw.Draw(picture), *size)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG", optimize=True)
+    image = image_model(title=title, file=ImageFile(buffer, name=filename))
+    image.save()
+    return image
+
+
+def _draw_logo(pen, width, height):
+    pen.ellipse((10, 10, height - 10, height - 10), fill="#24583a")
+    pen.polygon(
+        [(height / 2, 40), (height - 55, height / 2 + 10), (height / 2, height - 40), (55, height / 2 + 10)],
+        fill="#f3c54b",
+    )
+    for band, colour in enumerate(["#1f5f8b", "#6b4f1d", "#2e6b30"]):
+        top = height / 2 + 20 + band * 18
+        pen.rectangle((height + 20, top, width - 20, top + 12), fill=colour)
+
+
+def _draw_signature(pen, width, height):
+    import math
+
+    points = [(20 + x, height / 2 + 28 * math.sin(x / 23) * math.cos(x / 61)) for x in range(0, width - 40, 3)]
+    pen.line(points, fill="#1b2a4a", width=4, joint="curve")
+    pen.line([(width * 0.55, height * 0.25), (width * 0.62, height * 0.8)], fill="#1b2a4a", width=3)
+
+
 def _cover_image():
     """A drawn landscape (hills in the five element colours) so the demo needs no image download."""
     from PIL import Image as PILImage
@@ -235,6 +272,10 @@ class DemoLoader:
             institute = Institute.objects.create(
                 name=source_fields["name"],
                 website=source_fields.get("website", ""),
+                signatory_name=source_fields.get("signatory_name", ""),
+                signatory_title=source_fields.get("signatory_title", ""),
+                logo=_drawn_image("Demo institute logo", "demo-institute-logo.png", (560, 200), _draw_logo),
+                signature=_drawn_image("Demo signature", "demo-signature.png", (520, 140), _draw_signature),
                 locale=self.source,
                 translation_key=demo_key("institute"),
             )

@@ -16,6 +16,17 @@ class Institute(TranslatableMixin, models.Model):
         related_name="+",
     )
     website = models.URLField(_("website"), blank=True)
+    signatory_name = models.CharField(_("signatory's name"), max_length=200, blank=True)
+    signatory_title = models.CharField(_("signatory's title"), max_length=200, blank=True)
+    signature = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("signature image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("A scan of the signature on a transparent or white background, printed on certificates."),
+    )
 
     class Meta(TranslatableMixin.Meta):
         ordering = ["name"]

@@ -22,13 +22,24 @@ def language_switcher(context):
             selectors.LanguageLink(
                 code=code,
                 name=language_name(code),
-                url=translate_url(request.get_full_path(), code),
+                url=_same_place_in(request, code),
                 is_current=code == current,
                 is_translated=True,
             )
             for code in shipped_language_codes()
         ]
     return {"links": links, "current_language": get_language()}
+
+
+def _same_place_in(request, language: str) -> str:
+    """This page in another language: its prefixed address, or for pages without a prefix (/verify/...), ?language=."""
+    path = request.get_full_path()
+    translated = translate_url(path, language)
+    if translated != path:
+        return translated
+    query = request.GET.copy()
+    query["language"] = language
+    return f"{request.path}?{query.urlencode()}"
 
 
 @register.inclusion_tag("includes/fallback_notice.html", takes_context=True)

@@ -5,7 +5,8 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from curriculum.models import CoursePage
-from curriculum.selectors import course_of
+from curriculum.selectors import course_of, course_structures
+from lms.certificates.services import certificate_issue
 from lms.progress.models import Enrolment, LessonProgress
 
 
@@ -54,4 +55,26 @@ def item_complete(*, learner, item: Page) -> LessonProgress:
     if progress.completed_at is None:
         LessonProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(completed_at=timezone.now())
         progress.refresh_from_db()
+        if course_is_complete(learner=learner, course=course):
+            course_complete(learner=learner, course=course, language=item.locale.language_code)
     return progress
+
+
+def course_is_complete(*, learner, course: CoursePage) -> bool:
+    structure = course_structures([course.translation_key]).get(course.translation_key)
+    if structure is None or not structure.item_keys:
+        return False
+    done = set(
+        LessonProgress.objects.filter(
+            learner=learner, course_key=course.translation_key, completed_at__isnull=False
+        ).values_list("lesson_key", flat=True)
+    )
+    return set(structure.item_keys) <= done
+
+
+def course_complete(*, learner, course: CoursePage, language: str) -> None:
+    """Every lesson done and every quiz passed: the enrolment is complete and the certificate issued, once."""
+    Enrolment.objects.filter(learner=learner, course_key=course.translation_key, completed_at__isnull=True).update(
+        completed_at=timezone.now()
+    )
+    certificate_issue(learner=learner, course=course, language=language)

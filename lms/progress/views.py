@@ -95,5 +95,9 @@ def dashboard(request):
             "chart": charts.element_chart(data.elements),
             "quizzes": curriculum.pages_in_language(Page, quiz_keys, language),
             "quiz_scores": quiz_selectors.best_scores(learner=request.user, quiz_keys=quiz_keys),
+            "certificates": [
+                {"record": certificate, "title": certificate.course_title(language)}
+                for certificate in request.user.certificates.all()
+            ],
         },
     )

@@ -12,6 +12,7 @@ INSTALLED_APPS = [
     "lms.accounts",
     "lms.progress",
     "lms.quizzes",
+    "lms.certificates",
     "curriculum",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales, adds tree synchronisation
@@ -38,7 +39,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "lms.middleware.LanguageMiddleware",
     "lms.middleware.RememberLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -143,6 +144,10 @@ CACHES = {
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 # A single-machine install serves uploads itself; behind a web server or object storage, leave this off.
 SERVE_MEDIA = os.environ.get("SERVE_MEDIA", "").lower() == "true"
+
+# Certificates: paper size ("A4" or "letter") and the site address printed in their QR codes.
+CERTIFICATE_PAPER = os.environ.get("CERTIFICATE_PAPER", "A4")
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", WAGTAILADMIN_BASE_URL).rstrip("/")
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "progress:dashboard"

@@ -83,3 +83,50 @@ def test_ten_simultaneous_completions_make_one_record(site_url, site_env):
     # opens it, which rightly records it as started).
     assert (enrolments, completed) == ("1", "1")
     assert records == lessons
+
+
+def test_simultaneous_completions_of_the_last_lesson_issue_one_certificate(site_url, site_env):
+    email = f"cert-race-{uuid.uuid4().hex[:8]}@example.org"
+    setup = (
+        "from django.contrib.auth import get_user_model;"
+        "from curriculum.models import CoursePage, LessonPage, QuizPage;"
+        "from lms.progress import services;"
+        f"user = get_user_model().objects.create_user('{email}', '{email}', 'pw-race-2045x', display_name='Race');"
+        "course = CoursePage.objects.get(locale__language_code='en', slug='ilm-five-elements');"
+        "items = [*LessonPage.objects.descendant_of(course), *QuizPage.objects.descendant_of(course)];"
+        "items.sort(key=lambda page: page.path);"
+        "last = [item for item in items if isinstance(item, LessonPage)][-1];"
+        "[services.item_complete(learner=user, item=item) for item in items if item.pk != last.pk];"
+        "print(last.translation_key)"
+    )
+    last_key = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", setup],
+        cwd=ROOT,
+        env=site_env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()[-1]
+    opener, jar = _session(site_url)
+    opener.open(f"{site_url}/en/accounts/login/").read()
+    _post(opener, jar, f"{site_url}/en/accounts/login/", {"username": email, "password": "pw-race-2045x"})
+    action = f"{site_url}/en/learning/lessons/{last_key}/complete/"
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        statuses = list(pool.map(lambda _n: _post(opener, jar, action, {}), range(10)))
+    assert set(statuses) == {200}, statuses
+    count = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from lms.certificates.models import Certificate as C;"
+            f"print(C.objects.filter(learner__email='{email}').count())",
+        ],
+        cwd=ROOT,
+        env=site_env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()[-1]
+    assert count == "1"

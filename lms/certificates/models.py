@@ -1,0 +1,72 @@
+"""Certificates: immutable records of a completed course, verifiable by anyone from their token or short code."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Ten characters a person can read off paper and type: no 0/O, 1/I/L, 5/S or 8/B to confuse.
+CODE_ALPHABET = "2346789ACDEFGHJKMNPQRTUVWXYZ"
+CODE_LENGTH = 10
+
+
+def new_token() -> str:
+    return secrets.token_hex(16)  # 128 random bits
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+class Certificate(models.Model):
+    """What the learner achieved, as it stood when the certificate was issued: later edits to the course, the
+    institute or the learner's name do not change it. Texts are kept in every language the course had."""
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates")
+    course_key = models.UUIDField(_("course"))
+    token = models.CharField(_("public token"), max_length=32, unique=True, default=new_token, editable=False)
+    code = models.CharField(_("short code"), max_length=CODE_LENGTH, unique=True, default=new_code, editable=False)
+    learner_name = models.CharField(_("learner's name"), max_length=200, editable=False)
+    course_titles = models.JSONField(_("course title by language"), editable=False)
+    institute = models.JSONField(_("institute"), default=dict, editable=False)  # names by language, signatory...
+    elements = models.JSONField(_("ILM elements covered"), default=list, editable=False)
+    hours = models.PositiveSmallIntegerField(_("hours"), editable=False)
+    completed_on = models.DateField(_("completed on"), editable=False)
+    language = models.CharField(_("language studied in"), max_length=10, editable=False)
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+    revocation_reason = models.TextField(_("reason for revocation"), blank=True)
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-issued_at"]
+        constraints = [models.UniqueConstraint(fields=["learner", "course_key"], name="one_certificate_per_course")]
+
+    def __str__(self):
+        return f"{self.code} · {self.learner_name}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def languages(self) -> list[str]:
+        return list(self.course_titles)
+
+    def _in(self, texts: dict, language: str) -> str:
+        return texts.get(language) or texts.get(self.language) or next(iter(texts.values()), "")
+
+    def course_title(self, language: str) -> str:
+        return self._in(self.course_titles, language)
+
+    def institute_name(self, language: str) -> str:
+        return self._in(self.institute.get("names", {}), language)
+
+    def element_titles(self, language: str) -> list[tuple[int, str]]:
+        return [(element["number"], self._in(element["titles"], language)) for element in self.elements]
+
+    def pdf_language(self, requested: str | None) -> str:
+        """The language asked for if the course exists in it, else the one the learner studied in."""
+        return requested if requested in self.course_titles else self.language

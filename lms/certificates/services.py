@@ -1,0 +1,94 @@
+"""Issuing, printing and revoking certificates."""
+
+import segno
+from babel.dates import format_date
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from curriculum.models import CoursePage
+from curriculum.selectors import course_snapshot
+from lms.certificates.models import Certificate
+from lms.pdf.render import render_pdf
+
+# Landscape pages less the 10 mm margins on each side.
+PAPER = {"a4": {"paper": "A4", "frame_height": "190mm"}, "letter": {"paper": "letter", "frame_height": "195mm"}}
+
+
+def certificate_issue(*, learner, course: CoursePage, language: str | None = None) -> Certificate:
+    """Issue the learner's certificate for a completed course, once: a second call (or a concurrent one) returns
+    the first certificate, as the unique constraint decides."""
+    existing = Certificate.objects.filter(learner=learner, course_key=course.translation_key).first()
+    if existing:
+        return existing
+    snapshot = course_snapshot(course)
+    try:
+        with transaction.atomic():
+            return Certificate.objects.create(
+                learner=learner,
+                course_key=course.translation_key,
+                learner_name=learner.certificate_name,
+                course_titles=snapshot["titles"] or {course.locale.language_code: course.title},
+                institute=snapshot["institute"],
+                elements=snapshot["elements"],
+                hours=snapshot["hours"],
+                completed_on=timezone.localdate(),
+                language=language or course.locale.language_code,
+            )
+    except IntegrityError:
+        return Certificate.objects.get(learner=learner, course_key=course.translation_key)
+
+
+def verification_url(certificate: Certificate) -> str:
+    return settings.PUBLIC_BASE_URL + reverse("certificates:verify", args=[certificate.token])
+
+
+def _pdf_path(certificate: Certificate, language: str) -> str:
+    paper = settings.CERTIFICATE_PAPER.lower()
+    return f"certificates/{certificate.token}-{language}-{paper}.pdf"
+
+
+def certificate_render_pdf(certificate: Certificate, language: str) -> bytes:
+    """The certificate printed in `language`, rendered by WeasyPrint from templates/pdf/certificate.html."""
+    qr = segno.make(verification_url(certificate), error="m")
+    with translation.override(language):
+        html = render_to_string(
+            "pdf/certificate.html",
+            {
+                "certificate": certificate,
+                "language": language,
+                "direction": "rtl" if translation.get_language_bidi() else "ltr",
+                "course_title": certificate.course_title(language),
+                "institute_name": certificate.institute_name(language),
+                "elements": certificate.element_titles(language),
+                "completed_on": format_date(certificate.completed_on, format="long", locale=language),
+                "qr_svg": qr.svg_data_uri(scale=4, border=0, dark="#1b1f1c"),
+                "verification_url": verification_url(certificate),
+                "verify_form_url": (settings.PUBLIC_BASE_URL + reverse("certificates:verify_code")).split("://")[-1],
+                **PAPER[settings.CERTIFICATE_PAPER.lower() if settings.CERTIFICATE_PAPER.lower() in PAPER else "a4"],
+            },
+        )
+    return render_pdf(html)
+
+
+def certificate_pdf(certificate: Certificate, language: str) -> bytes:
+    """The PDF, rendered once per certificate, language and paper size, then read from media storage."""
+    path = _pdf_path(certificate, language)
+    if default_storage.exists(path):
+        with default_storage.open(path, "rb") as stored:
+            return stored.read()
+    pdf = certificate_render_pdf(certificate, language)
+    default_storage.save(path, ContentFile(pdf))
+    return pdf
+
+
+def certificate_revoke(*, certificate: Certificate, reason: str) -> Certificate:
+    if not certificate.is_revoked:
+        certificate.revoked_at = timezone.now()
+    certificate.revocation_reason = reason
+    certificate.save(update_fields=["revoked_at", "revocation_reason"])
+    return certificate

@@ -1,0 +1,57 @@
+"""The one way this project makes PDFs: WeasyPrint, fonts from the machine, and no network.
+
+The URL fetcher answers only for the project's own static files and uploaded media; any other URL (http, file
+outside media) fails closed: WeasyPrint logs it and leaves the resource out, so a name like <img src=http://...>
+can never make the server fetch anything (templates escape names anyway).
+"""
+
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+from urllib.request import urlopen
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+LOCAL_BASE_URL = "https://pdf.invalid/"  # relative URLs in templates resolve under this, then map to local files
+
+
+class BlockedURL(ValueError):
+    pass
+
+
+def _local_file(url: str) -> Path | None:
+    parsed = urlparse(url)
+    if parsed.scheme != "https" or parsed.netloc != "pdf.invalid":
+        return None
+    path = unquote(parsed.path)
+    if path.startswith(settings.STATIC_URL):
+        found = finders.find(path.removeprefix(settings.STATIC_URL))
+        return Path(found) if found else None
+    if path.startswith(settings.MEDIA_URL):
+        media_root = Path(settings.MEDIA_ROOT).resolve()
+        candidate = (media_root / path.removeprefix(settings.MEDIA_URL)).resolve()
+        return candidate if candidate.is_relative_to(media_root) and candidate.is_file() else None
+    return None
+
+
+class LocalFilesOnly(URLFetcher):
+    """WeasyPrint's fetcher, narrowed to data: URLs and the project's own static and media files."""
+
+    def fetch(self, url, headers=None):
+        if url.startswith("data:"):
+            with urlopen(url) as response:  # noqa: S310 (data: URL, decoded in memory)
+                return URLFetcherResponse(url, response.read(), {"Content-Type": response.headers.get_content_type()})
+        path = _local_file(url)
+        if path is None:
+            raise BlockedURL(f"PDF rendering fetches only the project's static and media files, not {url!r}")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+
+def render_pdf(html: str, *, variant: str | None = None) -> bytes:
+    """A tagged PDF from HTML whose static and media URLs are relative or site-absolute (/static/..., /media/...)."""
+    document = HTML(string=html, base_url=LOCAL_BASE_URL, url_fetcher=LocalFilesOnly())
+    return document.write_pdf(pdf_tags=True, pdf_variant=variant)

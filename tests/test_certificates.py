@@ -1,0 +1,229 @@
+"""Certificates: issued once on completion, printed in the learner's language, verifiable by anyone, revocable."""
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from curriculum.models import LessonPage, QuizPage
+from lms.certificates import services
+from lms.certificates.models import CODE_ALPHABET, Certificate
+from lms.pdf.render import BlockedURL, LocalFilesOnly, render_pdf
+from lms.progress import services as progress
+from tests.conftest import lesson_in
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+
+
+@pytest.fixture
+def learner(db):
+    return User.objects.create_user(
+        "awa@example.org", "awa@example.org", "pw-awa-2045", display_name="Awa Traoré", preferred_language="fr"
+    )
+
+
+def complete_everything_but_the_last(learner, course):
+    last = lesson_in("en", 5, 4)
+    for item in [*LessonPage.objects.descendant_of(course), *QuizPage.objects.descendant_of(course)]:
+        if item.pk != last.pk:
+            progress.item_complete(learner=learner, item=item)
+    return last
+
+
+@pytest.fixture
+def certificate(learner, demo_course):
+    last = complete_everything_but_the_last(learner, demo_course)
+    assert not Certificate.objects.filter(learner=learner).exists(), "not before the course is complete"
+    progress.item_complete(
+        learner=learner, item=LessonPage.objects.get(translation_key=last.translation_key, locale__language_code="fr")
+    )
+    return Certificate.objects.get(learner=learner)
+
+
+def pdf_text(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_completing_the_course_issues_one_self_contained_certificate(certificate, learner, demo_course):
+    assert certificate.course_key == demo_course.translation_key
+    assert certificate.learner_name == "Awa Traoré"
+    assert certificate.course_titles["fr"] == "Gestion intégrée des paysages : les cinq éléments"
+    assert set(certificate.course_titles) == {"en", "fr", "es"}
+    assert certificate.institute["names"]["en"] == "Landscape Learning Institute"
+    assert [element["number"] for element in certificate.elements] == [1, 2, 3, 4, 5]
+    assert certificate.hours == 21 and certificate.language == "fr"
+    assert re.fullmatch(r"[0-9a-f]{32}", certificate.token)
+    assert len(certificate.code) == 10 and set(certificate.code) <= set(CODE_ALPHABET)
+    progress.item_complete(learner=learner, item=lesson_in("en", 1, 1))
+    assert Certificate.objects.filter(learner=learner).count() == 1
+
+
+def test_the_record_keeps_what_was_true_at_issue(certificate, learner, demo_course):
+    demo_course.title = "Renamed course"
+    demo_course.save_revision().publish()
+    learner.display_name = "Someone Else"
+    learner.save()
+    certificate.refresh_from_db()
+    assert certificate.course_title("en") == "Integrated landscape management: the five elements"
+    assert certificate.learner_name == "Awa Traoré"
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "date"),
+    [
+        ("en", "Integrated landscape management: the five elements", r"Completed on \w+ \d{1,2}, \d{4}"),
+        (
+            "fr",
+            "Gestion intégrée des paysages : les cinq éléments",
+            r"\d{1,2} (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) \d{4}",
+        ),
+        ("es", "Gestión integrada del paisaje: los cinco elementos", r"\d{1,2} de \w+ de \d{4}"),
+    ],
+)
+def test_pdf_says_the_right_things_in_each_language(certificate, tmp_path, language, title, date):
+    text = " ".join(pdf_text(services.certificate_pdf(certificate, language), tmp_path).split())
+    assert "Awa Traoré" in text
+    assert title in text
+    assert re.search(date, text), text
+    assert f"{certificate.code[:5]}-{certificate.code[5:]}" in text
+
+
+def test_the_qr_code_opens_the_verification_page(certificate, tmp_path):
+    (tmp_path / "certificate.pdf").write_bytes(services.certificate_pdf(certificate, "en"))
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "200", str(tmp_path / "certificate.pdf"), str(tmp_path / "page")], check=True
+    )
+    (page,) = tmp_path.glob("page*.png")
+    decoded = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", str(page)], capture_output=True, text=True, check=True
+    ).stdout
+    assert decoded.strip() == services.verification_url(certificate)
+    assert decoded.strip().endswith(f"/verify/{certificate.token}/")
+
+
+def test_pdf_metadata_and_tagging(certificate, tmp_path):
+    path = tmp_path / "c.pdf"
+    path.write_bytes(services.certificate_pdf(certificate, "fr"))
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "Tagged:          yes" in info
+    assert "Title:           Certificat" in info
+    assert "Author:          Institut d'apprentissage des paysages" in info
+    assert "Pages:           1" in info
+
+
+def test_the_second_download_is_a_file_read(certificate, settings, tmp_path):
+    first = services.certificate_pdf(certificate, "en")
+    stored = list((Path(settings.MEDIA_ROOT) / "certificates").glob(f"{certificate.token}-en-*.pdf"))
+    assert len(stored) == 1
+    stored[0].write_bytes(first + b"%cached")
+    assert services.certificate_pdf(certificate, "en").endswith(b"%cached")
+
+
+def test_names_print_as_text_and_nothing_is_fetched_from_the_network(learner, demo_course, tmp_path):
+    learner.display_name = '<img src="http://198.51.100.7/x.png">Bad Name'
+    certificate = services.certificate_issue(learner=learner, course=demo_course, language="en")
+    text = pdf_text(services.certificate_render_pdf(certificate, "en"), tmp_path)
+    assert '<img src="http://198.51.100.7/x.png">Bad Name' in " ".join(text.split())
+    fetcher = LocalFilesOnly()
+    for url in (
+        "http://198.51.100.7/x.png",
+        "https://example.org/a.css",
+        "file:///etc/passwd",
+        "https://pdf.invalid/media/../../etc/passwd",
+    ):
+        with pytest.raises(BlockedURL):
+            fetcher.fetch(url)
+    pdf = render_pdf('<p>Hi</p><img src="http://198.51.100.7/tracker.png">')
+    assert pdf.startswith(b"%PDF")
+
+
+def test_a_name_in_arabic_script_is_kept(learner, demo_course, tmp_path):
+    learner.display_name = "فاطمة الزهراء بن علي"
+    certificate = services.certificate_issue(learner=learner, course=demo_course, language="fr")
+    text = pdf_text(services.certificate_render_pdf(certificate, "fr"), tmp_path)
+    assert "فاطمة" in text or "ةمطاف" in text
+
+
+def test_learners_download_only_their_own_certificates(certificate, learner, client):
+    client.force_login(learner)
+    response = client.get(f"/fr/learning/certificates/{certificate.token}/pdf/?language=es")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert f"certificate-{certificate.code}-es.pdf" in response["Content-Disposition"]
+    assert client.get(f"/fr/learning/certificates/{certificate.token}/pdf/?language=xx")[
+        "Content-Disposition"
+    ].endswith('-fr.pdf"')
+    other = User.objects.create_user("bo@example.org", "bo@example.org", "pw-bo-2045")
+    client.force_login(other)
+    assert client.get(f"/fr/learning/certificates/{certificate.token}/pdf/").status_code == 404
+
+
+def test_the_dashboard_lists_certificates_with_each_language(certificate, learner, client):
+    client.force_login(learner)
+    page = client.get("/en/learning/").content.decode()
+    assert "Certificates" in page and certificate.code in page
+    for code in ("en", "fr", "es"):
+        assert f"/en/learning/certificates/{certificate.token}/pdf/?language={code}" in page
+
+
+def test_anyone_verifies_a_certificate_and_sees_only_what_it_says(certificate, client):
+    page = client.get(f"/verify/{certificate.token}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Ce certificat est valide." in page
+    assert "Awa Traoré" in page and "Gestion intégrée des paysages : les cinq éléments" in page
+    assert "Institut d'apprentissage des paysages" in page or "Institut d&#x27;apprentissage des paysages" in page
+    assert "awa@example.org" not in page
+    english = client.get(f"/verify/{certificate.token}/?language=en").content.decode()
+    assert "This certificate is valid." in english
+
+
+def test_a_typed_code_finds_the_certificate_however_it_is_typed(certificate, client):
+    typed = f" {certificate.code[:5].lower()} - {certificate.code[5:]} "
+    response = client.get("/verify/", {"code": typed})
+    assert response.status_code == 302 and response["Location"] == f"/verify/{certificate.token}/"
+
+
+def test_unknown_codes_and_tokens_get_a_clear_not_found(client):
+    response = client.get("/verify/", {"code": "ZZZZZ-ZZZZZ"}, HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 404
+    assert "Ningún certificado tiene el código" in response.content.decode()
+    missing = client.get("/verify/" + "0" * 32 + "/")
+    assert missing.status_code == 404 and "Certificate not found" in missing.content.decode()
+
+
+def test_verification_lookups_are_rate_limited(client):
+    for _ in range(60):
+        client.get("/verify/", {"code": "ZZZZZZZZZZ"})
+    response = client.get("/verify/", {"code": "ZZZZZZZZZZ"})
+    assert response.status_code == 429 and "Too many attempts" in response.content.decode()
+
+
+def test_staff_revoke_with_a_reason_and_everyone_sees_it(certificate, learner, client, admin_user):
+    client.force_login(admin_user)
+    listing = client.get("/admin/issued_certificates/")
+    assert listing.status_code == 200 and certificate.code in listing.content.decode()
+    refused = client.post(
+        f"/admin/issued_certificates/edit/{certificate.pk}/", {"revoke": "on", "revocation_reason": ""}
+    )
+    assert "Say why the certificate is revoked" in refused.content.decode()
+    client.post(
+        f"/admin/issued_certificates/edit/{certificate.pk}/", {"revoke": "on", "revocation_reason": "Identity fraud"}
+    )
+    certificate.refresh_from_db()
+    assert certificate.is_revoked and certificate.revocation_reason == "Identity fraud"
+    page = Client().get(f"/verify/{certificate.token}/?language=en").content.decode()
+    assert "This certificate has been revoked." in page and "Identity fraud" in page
+    learner_client = Client()
+    learner_client.force_login(learner)
+    assert "This certificate has been revoked." in learner_client.get("/en/learning/").content.decode()
+    assert client.get("/admin/issued_certificates/new/").status_code in (302, 403)
+
+
+def test_certificates_are_never_added_by_hand(admin_user, client):
+    client.force_login(admin_user)
+    page = client.get("/admin/issued_certificates/").content.decode()
+    assert "/admin/issued_certificates/new/" not in page
