@@ -112,6 +112,7 @@ def test_pdf_metadata_and_tagging(certificate, tmp_path):
     path.write_bytes(services.certificate_pdf(certificate, "fr"))
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     assert "Tagged:          yes" in info
+    assert "Metadata Stream: yes" in info  # the XMP packet of a PDF/A-3u file
     assert "Title:           Certificat" in info
     assert "Author:          Institut d'apprentissage des paysages" in info
     assert "Pages:           1" in info
@@ -141,6 +142,17 @@ def test_names_print_as_text_and_nothing_is_fetched_from_the_network(learner, de
             fetcher.fetch(url)
     pdf = render_pdf('<p>Hi</p><img src="http://198.51.100.7/tracker.png">')
     assert pdf.startswith(b"%PDF")
+
+
+def test_a_very_long_name_and_title_still_fit_on_one_page(learner, demo_course, tmp_path):
+    learner.display_name = "María de los Ángeles Fernández-Castellanos y Villalobos de la Torre Santiesteban Ruiz"
+    certificate = services.certificate_issue(learner=learner, course=demo_course, language="en")
+    certificate.course_titles["en"] = "Integrated landscape management for multi-stakeholder partnerships " * 3
+    path = tmp_path / "long.pdf"
+    path.write_bytes(services.certificate_render_pdf(certificate, "en"))
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "Pages:           1" in info
+    assert "Santiesteban Ruiz" in " ".join(pdf_text(path.read_bytes(), tmp_path).split())
 
 
 def test_a_name_in_arabic_script_is_kept(learner, demo_course, tmp_path):

@@ -72,7 +72,8 @@ def certificate_render_pdf(certificate: Certificate, language: str) -> bytes:
                 **PAPER[settings.CERTIFICATE_PAPER.lower() if settings.CERTIFICATE_PAPER.lower() in PAPER else "a4"],
             },
         )
-    return render_pdf(html)
+    # PDF/A-3u: an archival PDF, as institutes file certificates for years.
+    return render_pdf(html, variant="pdf/a-3u")
 
 
 def certificate_pdf(certificate: Certificate, language: str) -> bytes:
