@@ -44,5 +44,18 @@ def lesson_in(language: str, module_number: int, lesson_number: int = 1) -> Less
 
 
 @pytest.fixture
+def learner(db, django_user_model):
+    return django_user_model.objects.create_user(
+        "ana@example.org", "ana@example.org", "pw-ana-2045", display_name="Ana"
+    )
+
+
+@pytest.fixture
+def learner_client(client, learner):
+    client.force_login(learner)
+    return client
+
+
+@pytest.fixture
 def admin_user(db, django_user_model):
     return django_user_model.objects.create_superuser("editor-admin", "editor@example.org", "pass-word-123")

@@ -17,17 +17,6 @@ pytestmark = pytest.mark.django_db
 User = get_user_model()
 
 
-@pytest.fixture
-def learner(db):
-    return User.objects.create_user("ana@example.org", "ana@example.org", "pw-ana-2045", display_name="Ana")
-
-
-@pytest.fixture
-def learner_client(client, learner):
-    client.force_login(learner)
-    return client
-
-
 def complete(client, language, module, lesson):
     return client.post(f"/{language}/learning/lessons/{lesson_in(language, module, lesson).translation_key}/complete/")
 

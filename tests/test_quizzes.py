@@ -209,17 +209,6 @@ def form(answers):
     return {f"q-{question_id}": values for question_id, values in answers.items()}
 
 
-@pytest.fixture
-def learner(db):
-    return User.objects.create_user("kai@example.org", "kai@example.org", "pw-kai-2045", display_name="Kai")
-
-
-@pytest.fixture
-def learner_client(client, learner):
-    client.force_login(learner)
-    return client
-
-
 def start(client, quiz, language="en"):
     response = client.post(f"/{language}/learning/quizzes/{quiz.translation_key}/start/")
     assert response.status_code == 302

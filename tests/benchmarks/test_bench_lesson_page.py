@@ -45,39 +45,34 @@ def render_bare_page(path: str, language: str) -> bytes:
         return response.render().content
 
 
-def measure(render, path: str, language: str) -> float:
-    started = time.perf_counter()
-    render(path, language)
-    return time.perf_counter() - started
+def compare(ours, bare, path: str, language: str, label: str) -> None:
+    """Time both renders interleaved (so load on the machine hits both alike), count their queries, print the ratio."""
+    for render in (ours, bare):  # warm caches and template loading
+        render(path, language)
+    timings = {ours: [], bare: []}
+    for _round in range(ROUNDS):
+        for render in timings:
+            started = time.perf_counter()
+            render(path, language)
+            timings[render].append(time.perf_counter() - started)
+    queries = {}
+    for render in timings:
+        reset_queries()
+        with CaptureQueriesContext(connection) as captured:
+            render(path, language)
+        queries[render] = len(captured.captured_queries)
+    our_time, bare_time = statistics.median(timings[ours]), statistics.median(timings[bare])
+    print(
+        f"\n[bench] {label} ({connection.vendor}, {ROUNDS} interleaved rounds, medians): "
+        f"{our_time * 1000:.1f} ms, {queries[ours]} queries | bare Wagtail page {bare_time * 1000:.1f} ms, "
+        f"{queries[bare]} queries | bare/ours throughput ratio {bare_time / our_time:.2f}x"
+    )
 
 
 @pytest.mark.django_db
 def test_lesson_page_against_bare_wagtail_page():
     lesson = lesson_in("fr", 2, 1)
-    path = lesson.url.removeprefix("/fr")
-    for render in (render_lesson_page, render_bare_page):  # warm caches and template loading
-        render(path, "fr")
-
-    timings = {render_lesson_page: [], render_bare_page: []}
-    for _round in range(ROUNDS):
-        for render in timings:
-            timings[render].append(measure(render, path, "fr"))
-
-    queries = {}
-    for render in timings:
-        reset_queries()
-        with CaptureQueriesContext(connection) as captured:
-            render(path, "fr")
-        queries[render] = len(captured.captured_queries)
-
-    ours = statistics.median(timings[render_lesson_page])
-    bare = statistics.median(timings[render_bare_page])
-    print(
-        f"\n[bench] lesson page ({connection.vendor}, {ROUNDS} interleaved rounds, medians): "
-        f"lesson page {ours * 1000:.1f} ms, {queries[render_lesson_page]} queries | "
-        f"bare Wagtail page {bare * 1000:.1f} ms, {queries[render_bare_page]} queries | "
-        f"bare/ours throughput ratio {bare / ours:.2f}x"
-    )
+    compare(render_lesson_page, render_bare_page, lesson.url.removeprefix("/fr"), "fr", "lesson page")
 
 
 @pytest.mark.django_db
@@ -86,29 +81,11 @@ def test_logged_in_lesson_page_against_bare_wagtail_page(django_user_model):
     from lms.progress import services
 
     learner = django_user_model.objects.create_user("bench@example.org", "bench@example.org", "pw-bench-2045")
-    lesson = lesson_in("fr", 2, 1)
     for earlier in (lesson_in("fr", 1, 1), lesson_in("fr", 1, 2)):
         services.item_complete(learner=learner, item=earlier)
-    path = lesson.url.removeprefix("/fr")
 
     def logged_in(path, language):
         return render_lesson_page(path, language, learner)
 
-    for render in (logged_in, render_bare_page):
-        render(path, "fr")
-    timings = {logged_in: [], render_bare_page: []}
-    for _round in range(ROUNDS):
-        for render in timings:
-            timings[render].append(measure(render, path, "fr"))
-    queries = {}
-    for render in timings:
-        with CaptureQueriesContext(connection) as captured:
-            render(path, "fr")
-        queries[render] = len(captured.captured_queries)
-    ours = statistics.median(timings[logged_in])
-    bare = statistics.median(timings[render_bare_page])
-    print(
-        f"\n[bench] logged-in lesson page ({connection.vendor}, {ROUNDS} interleaved rounds, medians): "
-        f"{ours * 1000:.1f} ms, {queries[logged_in]} queries | bare Wagtail page {bare * 1000:.1f} ms, "
-        f"{queries[render_bare_page]} queries | bare/ours throughput ratio {bare / ours:.2f}x"
-    )
+    lesson = lesson_in("fr", 2, 1)
+    compare(logged_in, render_bare_page, lesson.url.removeprefix("/fr"), "fr", "logged-in lesson page")

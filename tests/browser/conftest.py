@@ -6,11 +6,13 @@ DATABASE_URL points at.
 """
 
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
 import pytest
@@ -110,3 +112,15 @@ def desktop(chromium):
     page = context.new_page()
     yield page
     context.close()
+
+
+def sign_up_in_french(page, site_url, *, name: str, password: str) -> str:
+    """A new learner creates an account through the French sign-up form; returns the email used."""
+    email = f"learner-{uuid.uuid4().hex[:8]}@example.org"
+    page.goto(site_url + "/fr/accounts/signup/")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Nom affiché").fill(name)
+    page.get_by_label(re.compile(r"^Mot de passe")).fill(password)
+    page.get_by_label("Confirmation du mot de passe").fill(password)
+    page.get_by_role("button", name="Créer mon compte").click()
+    return email

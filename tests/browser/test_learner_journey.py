@@ -1,24 +1,21 @@
 """A new learner signs up in French, follows the demo course, switches to English and finds everything kept."""
 
 import re
-import uuid
 
 import pytest
 from playwright.sync_api import expect
+
+from tests.browser.conftest import sign_up_in_french
 
 pytestmark = pytest.mark.browser
 PASSWORD = "collines-vertes-2045"
 
 
 def test_learner_signs_up_in_french_completes_lessons_and_keeps_progress_in_english(site_url, phone):
-    email = f"awa-{uuid.uuid4().hex[:8]}@example.org"
     phone.goto(site_url + "/fr/")
     phone.get_by_role("link", name="Créer un compte").first.click()
-    phone.get_by_label("Adresse e-mail").fill(email)
-    phone.get_by_label("Nom affiché").fill("Awa Traoré")
-    phone.get_by_label(re.compile(r"^Mot de passe")).fill(PASSWORD)
-    phone.get_by_label("Confirmation du mot de passe").fill(PASSWORD)
-    phone.get_by_role("button", name="Créer mon compte").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Créer votre compte")
+    email = sign_up_in_french(phone, site_url, name="Awa Traoré", password=PASSWORD)
     expect(phone.get_by_role("heading", level=1)).to_have_text("Mon apprentissage")
 
     phone.goto(site_url + "/fr/formations/gestion-integree-des-paysages-cinq-elements/")

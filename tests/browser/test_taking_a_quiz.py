@@ -1,12 +1,12 @@
 """A learner takes a quiz in French, fails, retakes it, passes, then reviews the attempt in English."""
 
-import re
-import uuid
 from pathlib import Path
 
 import pytest
 import yaml
 from playwright.sync_api import expect
+
+from tests.browser.conftest import sign_up_in_french
 
 pytestmark = pytest.mark.browser
 DEMO = Path(__file__).resolve().parents[2] / "curriculum" / "demo" / "ilm-five-elements"
@@ -39,12 +39,7 @@ def answer_the_quiz(page, *, right: bool):
 
 
 def test_learner_fails_retakes_passes_and_reviews_in_english(site_url, phone):
-    phone.goto(site_url + "/fr/accounts/signup/")
-    phone.get_by_label("Adresse e-mail").fill(f"quiz-{uuid.uuid4().hex[:8]}@example.org")
-    phone.get_by_label("Nom affiché").fill("Moussa Keita")
-    phone.get_by_label(re.compile(r"^Mot de passe")).fill("quiz-collines-2045")
-    phone.get_by_label("Confirmation du mot de passe").fill("quiz-collines-2045")
-    phone.get_by_role("button", name="Créer mon compte").click()
+    sign_up_in_french(phone, site_url, name="Moussa Keita", password="quiz-collines-2045")
 
     phone.goto(site_url + QUIZ_FR)
     expect(phone.get_by_role("heading", level=1)).to_contain_text("Vérifiez vos acquis")
@@ -79,12 +74,7 @@ def test_learner_fails_retakes_passes_and_reviews_in_english(site_url, phone):
 
 
 def test_answers_are_saved_as_you_go_and_survive_a_reload(site_url, phone):
-    phone.goto(site_url + "/fr/accounts/signup/")
-    phone.get_by_label("Adresse e-mail").fill(f"save-{uuid.uuid4().hex[:8]}@example.org")
-    phone.get_by_label("Nom affiché").fill("Fatou Sow")
-    phone.get_by_label(re.compile(r"^Mot de passe")).fill("quiz-collines-2045")
-    phone.get_by_label("Confirmation du mot de passe").fill("quiz-collines-2045")
-    phone.get_by_role("button", name="Créer mon compte").click()
+    sign_up_in_french(phone, site_url, name="Fatou Sow", password="quiz-collines-2045")
     phone.goto(site_url + QUIZ_FR)
     phone.get_by_role("button", name="Commencer le quiz").click()
     phone.locator("fieldset.question input[type=radio]").first.check()
