@@ -140,7 +140,7 @@ class MultipleChoiceQuestionBlock(QuestionBlock):
         return Grade(score, [text for text in feedback if text])
 
     def correct_answer_text(self, value):
-        return "; ".join(choice["text"] for _id, choice in _choices(value) if choice["correct"])
+        return " · ".join(choice["text"] for _id, choice in _choices(value) if choice["correct"])
 
 
 class TrueFalseQuestionBlock(QuestionBlock):

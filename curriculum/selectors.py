@@ -23,7 +23,7 @@ from curriculum.models import CourseIndexPage, CoursePage, ILMElement, Institute
 STEP = Page.steplen
 
 
-def _parent_path(path: str, generations: int = 1) -> str:
+def parent_path(path: str, generations: int = 1) -> str:
     return path[: -STEP * generations]
 
 
@@ -153,7 +153,7 @@ def _course_paths_covering_element(number: int, within: Page) -> list[str]:
     module_paths = (
         ModulePage.objects.descendant_of(within).live().filter(elements__number=number).values_list("path", flat=True)
     )
-    return sorted({_parent_path(path) for path in module_paths})
+    return sorted({parent_path(path) for path in module_paths})
 
 
 _CARD_PREFETCHES = [
@@ -217,7 +217,7 @@ def catalogue(index_page: Page, *, params: Mapping) -> dict:
         lessons = [
             lesson
             for lesson in LessonPage.objects.live().descendant_of(index_page).search(query)[:100]
-            if _parent_path(lesson.path, 2) in course_paths
+            if parent_path(lesson.path, 2) in course_paths
         ][:20]
     else:
         courses = list(courses.order_by("path"))
@@ -246,7 +246,7 @@ def course_cards(courses: list[CoursePage], locale: Locale) -> list[CourseCard]:
     ).values_list("modulepage__path", "ilmelement__translation_key")
     covered = defaultdict(set)
     for module_path, element_key in module_elements:
-        covered[_parent_path(module_path)].add(element_key)
+        covered[parent_path(module_path)].add(element_key)
     translated_into = defaultdict(list)
     for key, code in (
         CoursePage.objects.live()
@@ -309,7 +309,7 @@ def course_outline(course: CoursePage) -> list[OutlineModule]:
     languages = content_languages([*modules, *items])
     items_by_parent = defaultdict(list)
     for item in items:
-        items_by_parent[_parent_path(item.path)].append(OutlineItem(item, languages[item.pk]))
+        items_by_parent[parent_path(item.path)].append(OutlineItem(item, languages[item.pk]))
     outline = [OutlineModule(module, languages[module.pk], items_by_parent[module.path]) for module in modules]
     if items_by_parent[course.path]:
         outline.append(OutlineModule(None, course.locale.language_code, items_by_parent[course.path]))
@@ -443,17 +443,17 @@ def _read_course_structures(course_keys: Iterable[uuid.UUID]) -> dict[uuid.UUID,
     )
     items_by_parent = defaultdict(list)
     for path, key in items:
-        items_by_parent[_parent_path(path)].append(key)
+        items_by_parent[parent_path(path)].append(key)
     structures = {
         key: CourseStructure(key=key, modules=[], final_item_keys=items_by_parent[course.path])
         for key, course in sources.items()
     }
     for path, key in quizzes:
-        course_key = course_by_path.get(_parent_path(path)) or course_by_path.get(_parent_path(path, 2))
+        course_key = course_by_path.get(parent_path(path)) or course_by_path.get(parent_path(path, 2))
         if course_key is not None:
             structures[course_key].quiz_keys.append(key)
     for module_id, path, key in modules:
-        course_key = course_by_path.get(_parent_path(path))
+        course_key = course_by_path.get(parent_path(path))
         if course_key is not None:
             structures[course_key].modules.append(
                 ModuleStructure(
@@ -481,7 +481,7 @@ def live_page(model, key: uuid.UUID, language_code: str):
 
 def course_of(item: Page) -> CoursePage:
     """The course a lesson or quiz belongs to (a quiz on the whole course sits right under it)."""
-    return CoursePage.objects.filter(path__in=[_parent_path(item.path), _parent_path(item.path, 2)]).get()
+    return CoursePage.objects.filter(path__in=[parent_path(item.path), parent_path(item.path, 2)]).get()
 
 
 def url_in_language(request, url: str, language_code: str) -> str:

@@ -20,6 +20,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("lms.accounts.urls")),
     path("learning/quizzes/", include("lms.quizzes.urls")),
+    path("learning/workbooks/", include("lms.workbooks.urls")),
     path("learning/certificates/", include((download_urlpatterns, "certificate_files"))),
     path("learning/", include("lms.progress.urls")),
     path("", include(wagtail_urls)),

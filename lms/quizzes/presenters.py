@@ -95,7 +95,7 @@ def _answer_in_words(block, response) -> str:
     if block.block_type in ("single_choice", "multiple_choice"):
         texts = {child.id: child.value["text"] for child in block.value["choices"].bound_blocks}
         chosen = response if isinstance(response, list) else [response]
-        return "; ".join(texts.get(choice_id, "?") for choice_id in chosen)
+        return " · ".join(texts.get(choice_id, "?") for choice_id in chosen)
     if block.block_type == "true_false":
         return str(_("True") if response else _("False"))
     if block.block_type == "numeric" and block.value.get("unit"):

@@ -13,6 +13,9 @@ INSTALLED_APPS = [
     "lms.progress",
     "lms.quizzes",
     "lms.certificates",
+    "lms.workbooks",
+    "django_tasks",
+    "django_tasks_db",
     "curriculum",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales, adds tree synchronisation
@@ -148,6 +151,17 @@ SERVE_MEDIA = os.environ.get("SERVE_MEDIA", "").lower() == "true"
 # Certificates: paper size ("A4" or "letter") and the site address printed in their QR codes.
 CERTIFICATE_PAPER = os.environ.get("CERTIFICATE_PAPER", "A4")
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", WAGTAILADMIN_BASE_URL).rstrip("/")
+
+# Background work: Wagtail's own small tasks run at once; PDF workbooks go to the "workbooks" queue, which a
+# `python manage.py db_worker --backend workbooks` process works through (WORKBOOKS_IN_BACKGROUND=true).
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "workbooks": {
+        "BACKEND": "django_tasks_db.backend.DatabaseBackend"
+        if os.environ.get("WORKBOOKS_IN_BACKGROUND", "").lower() == "true"
+        else "django_tasks.backends.immediate.ImmediateBackend",
+    },
+}
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "progress:dashboard"

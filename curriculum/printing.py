@@ -1,0 +1,132 @@
+"""One source, several outputs: the print rendering of lessons and quizzes, beside their web rendering.
+
+A workbook is a course or a module in one language: its pages in that language's tree (translations, or aliases
+that still hold the source text, marked as such). Each block prints through templates/blocks/print/<type>.html;
+facilitator notes print only in the facilitator edition, and quiz answers only in its answer key.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+
+import segno
+from django.template.loader import render_to_string
+from wagtail.models import Page
+
+from curriculum.models import CoursePage, LessonPage, ModulePage, QuizPage
+from curriculum.selectors import content_languages, localize_elements, parent_path
+
+LEARNER = "learner"
+FACILITATOR = "facilitator"
+
+
+def render_block_for_print(block, *, edition: str, language: str) -> str:
+    """A StreamField block as it prints. The facilitator's parts leave the learner edition here, and only here."""
+    if block.block_type == "facilitator_note" and edition != FACILITATOR:
+        return ""
+    context = {"value": block.value, "block_id": block.id, "edition": edition, "language": language}
+    if block.block_type == "video":
+        context["qr_svg"] = segno.make(block.value["url"], error="m").svg_data_uri(scale=3, border=0)
+    return render_to_string(f"blocks/print/{block.block_type}.html", context)
+
+
+@dataclass
+class PrintItem:
+    page: Page  # a LessonPage or a QuizPage, specific
+    content_language: str
+    blocks: list[str] = field(default_factory=list)  # the lesson's blocks rendered for one edition
+
+    @property
+    def questions(self):
+        return list(self.page.questions) if self.is_quiz else []
+
+    def render(self, *, edition: str, language: str) -> None:
+        if not self.is_quiz:
+            self.blocks = [
+                render_block_for_print(block, edition=edition, language=language) for block in self.page.body
+            ]
+
+    @property
+    def is_quiz(self) -> bool:
+        return isinstance(self.page, QuizPage)
+
+
+@dataclass
+class PrintModule:
+    page: ModulePage | None  # None for a course's final quiz
+    content_language: str
+    elements: list = field(default_factory=list)
+    items: list[PrintItem] = field(default_factory=list)
+
+    def activities(self):
+        """(lesson, activity value) in order: the module's session plan."""
+        for item in self.items:
+            if not item.is_quiz:
+                for block in item.page.body:
+                    if block.block_type == "activity":
+                        yield item.page, block.value
+
+    @property
+    def activity_minutes(self) -> int:
+        return sum(activity["duration_minutes"] or 0 for _lesson, activity in self.activities())
+
+
+@dataclass
+class Printable:
+    root: Page  # the course or module being printed, in the workbook's language
+    course: CoursePage
+    modules: list[PrintModule]
+    revision_stamp: str
+    content_date: object
+
+    @property
+    def items(self):
+        return [item for module in self.modules for item in module.items]
+
+    @property
+    def quizzes(self):
+        return [item for item in self.items if item.is_quiz]
+
+    def glossary(self) -> list[tuple[str, str]]:
+        terms = {}
+        for item in self.items:
+            if not item.is_quiz:
+                for block in item.page.body:
+                    if block.block_type == "glossary_term":
+                        terms.setdefault(
+                            block.value["term"].strip().casefold(), (block.value["term"], block.value["definition"])
+                        )
+        return [terms[key] for key in sorted(terms)]
+
+
+def printable(root: CoursePage | ModulePage) -> Printable:
+    """Everything a workbook of `root` prints, read in a fixed number of queries."""
+    course = root if isinstance(root, CoursePage) else CoursePage.objects.get(path=parent_path(root.path))
+    modules_in_tree = (
+        ModulePage.objects.filter(pk=root.pk) if isinstance(root, ModulePage) else ModulePage.objects.child_of(root)
+    )
+    module_pages = list(modules_in_tree.live().order_by("path").prefetch_related("elements"))
+    lessons = LessonPage.objects.descendant_of(root).live()
+    quizzes = QuizPage.objects.descendant_of(root).live()
+    items = sorted([*lessons, *quizzes], key=lambda page: page.path)
+    languages = content_languages([*module_pages, *items])
+    modules = {
+        module.path: PrintModule(module, languages[module.pk], localize_elements(module.elements.all(), root.locale))
+        for module in module_pages
+    }
+    final = PrintModule(None, root.locale.language_code)
+    for item in items:
+        modules.get(parent_path(item.path), final).items.append(PrintItem(item, languages[item.pk]))
+    ordered = list(modules.values()) + ([final] if final.items else [])
+
+    # Any publish in the subtree, or of a source an alias mirrors, gives a new stamp, so a new workbook.
+    versions = list(
+        Page.objects.descendant_of(root, inclusive=True)
+        .live()
+        .order_by("path")
+        .values_list("id", "live_revision_id", "last_published_at", "alias_of__last_published_at")
+    )
+    stamp = hashlib.sha256(repr(versions).encode()).hexdigest()[:16]
+    dates = [date for _id, _revision, published, source in versions for date in (published, source) if date]
+    return Printable(
+        root=root, course=course, modules=ordered, revision_stamp=stamp, content_date=max(dates, default=None)
+    )

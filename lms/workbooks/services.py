@@ -1,0 +1,157 @@
+"""Workbooks: a course or module printed for a workshop, in one language and edition, cached per content version."""
+
+import hashlib
+import re
+import uuid
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from babel.dates import format_date
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from curriculum.i18n import language_name, language_name_in
+from curriculum.models import CoursePage, ModulePage
+from curriculum.printing import FACILITATOR, LEARNER, Printable, printable
+from curriculum.selectors import live_page
+from lms.pdf.render import render_pdf
+
+EDITIONS = (LEARNER, FACILITATOR)
+PAPERS = {"a4": "A4", "letter": "letter"}
+FACILITATORS_GROUP = "Facilitators"
+
+
+@dataclass(frozen=True)
+class WorkbookOrder:
+    """Which workbook: the page (course or module) by translation_key, its language, edition and paper."""
+
+    page_key: uuid.UUID
+    language: str
+    edition: str = LEARNER
+    paper: str = "a4"
+
+    def __post_init__(self):
+        if self.edition not in EDITIONS or self.paper not in PAPERS or self.language not in dict(settings.LANGUAGES):
+            raise ValueError(f"Not a workbook we print: {self}")
+
+
+def can_print_facilitator_edition(user) -> bool:
+    return user.is_authenticated and (user.is_staff or user.groups.filter(name=FACILITATORS_GROUP).exists())
+
+
+def workbook_root(order: WorkbookOrder) -> CoursePage | ModulePage | None:
+    return live_page(CoursePage, order.page_key, order.language) or live_page(
+        ModulePage, order.page_key, order.language
+    )
+
+
+def _css_string(text: str) -> str:
+    """A CSS string literal that cannot end the string or the <style> element it sits in."""
+    escaped = text.replace("\\", "\\5C ").replace('"', "\\22 ").replace("<", "\\3C ").replace("\n", " ")
+    return f'"{escaped}"'
+
+
+def css_page_counter() -> str:
+    """The translated "Page 3 of 40" as a CSS content value, for the page footer."""
+    parts = re.split(r"(%\(page\)s|%\(pages\)s)", _("Page %(page)s of %(pages)s"))
+    values = {"%(page)s": "counter(page)", "%(pages)s": "counter(pages)"}
+    # Safe: built here from escaped strings; the template must not HTML-escape its quotes.
+    return mark_safe(" ".join(values.get(part) or _css_string(part) for part in parts if part))  # noqa: S308
+
+
+def workbook_html(book: Printable, order: WorkbookOrder) -> str:
+    facilitator = order.edition == FACILITATOR
+    with translation.override(order.language):
+        for item in book.items:
+            item.render(edition=order.edition, language=order.language)
+            item.blocks = [mark_safe(html) for html in item.blocks]  # noqa: S308 (our own templates' output)
+        institute = book.course.institute.localized if book.course.institute_id else None
+        return render_to_string(
+            "pdf/workbook.html",
+            {
+                "book": book,
+                "root": book.root,
+                "root_language": next((m.content_language for m in book.modules), order.language),
+                "language": order.language,
+                "language_name": language_name(order.language),  # "Français", as a label
+                "language_in_sentence": language_name_in(order.language, order.language),  # "français", in a sentence
+                "direction": "rtl" if translation.get_language_bidi() else "ltr",
+                "edition_label": _("Facilitator edition") if facilitator else _("Learner edition"),
+                "facilitator": facilitator,
+                "institute_name": institute.name if institute else "",
+                "content_date": format_date(book.content_date, format="long", locale=order.language)
+                if book.content_date
+                else "",
+                "has_fallback": any(item.content_language != order.language for item in book.items),
+                "glossary": book.glossary(),
+                "session_plans": [
+                    {
+                        "title": module.page.title if module.page else _("Final quiz"),
+                        "activities": list(module.activities()),
+                        "minutes": module.activity_minutes,
+                    }
+                    for module in book.modules
+                ],
+                "answer_keys": [
+                    {
+                        "title": quiz.page.title,
+                        "answers": [q.block.correct_answer_text(q.value) for q in quiz.page.questions],
+                    }
+                    for quiz in book.quizzes
+                ]
+                if facilitator
+                else [],
+                "paper": PAPERS[order.paper],
+                "page_counter": css_page_counter(),
+                "LANGUAGE_CODE": order.language,
+            },
+        )
+
+
+@cache
+def layout_fingerprint() -> str:
+    """The print templates' contents: a deploy that changes how workbooks look makes fresh files too."""
+    templates = Path(settings.BASE_DIR) / "templates"
+    files = sorted([*(templates / "pdf").glob("workbook.*"), *(templates / "blocks" / "print").glob("*.html")])
+    return hashlib.sha256(b"".join(path.read_bytes() for path in files)).hexdigest()[:8]
+
+
+def workbook_path(book: Printable, order: WorkbookOrder) -> str:
+    """Where this workbook is kept: a new publish gives a new revision stamp, so a fresh file."""
+    name = f"{order.language}-{order.edition}-{order.paper}-{book.revision_stamp}-{layout_fingerprint()}.pdf"
+    return f"workbooks/{order.page_key}/{name}"
+
+
+def cached_workbook(order: WorkbookOrder) -> str | None:
+    root = workbook_root(order)
+    if root is None:
+        return None
+    path = workbook_path(printable(root), order)
+    return path if default_storage.exists(path) else None
+
+
+def workbook_build(order: WorkbookOrder, progress=None) -> str:
+    """Render the workbook (if not already kept) and store it; returns its storage path."""
+    report = progress or (lambda step, total, label: None)
+    root = workbook_root(order)
+    if root is None:
+        raise LookupError(f"No published course or module {order.page_key}")
+    report(1, 4, _("Reading the content"))
+    book = printable(root)
+    path = workbook_path(book, order)
+    if default_storage.exists(path):
+        report(4, 4, _("Already built"))
+        return path
+    report(2, 4, _("Writing the pages"))
+    html = workbook_html(book, order)
+    report(3, 4, _("Laying out the pages"))
+    pdf = render_pdf(html)
+    default_storage.save(path, ContentFile(pdf))
+    report(4, 4, _("Done"))
+    return path

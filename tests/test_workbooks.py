@@ -1,0 +1,195 @@
+"""Workbooks: printed from the same content, the learner edition free of notes and answers, cached per version."""
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.utils import translation
+
+from curriculum.models import CoursePage, LessonPage, ModulePage, QuizPage
+from curriculum.printing import printable
+from lms.workbooks import services
+from lms.workbooks.services import WorkbookOrder
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_pages(pdf: bytes, tmp_path: Path) -> list[str]:
+    path = tmp_path / "workbook.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def build(page, language="en", edition="learner", paper="a4") -> bytes:
+    order = WorkbookOrder(page_key=page.translation_key, language=language, edition=edition, paper=paper)
+    return services.default_storage.open(services.workbook_build(order), "rb").read()
+
+
+def module(number: int, language: str = "en") -> ModulePage:
+    english = ModulePage.objects.filter(locale__language_code="en").order_by("path")[number - 1]
+    return ModulePage.objects.get(translation_key=english.translation_key, locale__language_code=language)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def facilitator_note_fragments(root) -> list[str]:
+    notes = [
+        re.sub(r"<[^>]+>", " ", block.value["text"].source)
+        for lesson in LessonPage.objects.descendant_of(root)
+        for block in lesson.body
+        if block.block_type == "facilitator_note"
+    ]
+    return [flat(note)[:40] for note in notes]
+
+
+def quiz_only_texts(root) -> list[str]:
+    """What only a quiz's answers hold: each choice's feedback (explanations may quote the lesson itself)."""
+    texts = []
+    for quiz in QuizPage.objects.descendant_of(root):
+        for block in quiz.questions:
+            for child in getattr(block.value.get("choices"), "bound_blocks", []):
+                if child.value["feedback"]:
+                    texts.append(flat(child.value["feedback"])[:40])
+    return [text for text in texts if text]
+
+
+def test_learner_edition_has_no_facilitator_note_and_no_answer(tmp_path):
+    root = module(1)
+    text = flat(" ".join(pdf_pages(build(root), tmp_path)))
+    assert "Learner edition" in text and root.title in text
+    for fragment in facilitator_note_fragments(root):
+        assert fragment not in text
+    for answer in quiz_only_texts(root):
+        assert answer not in text
+    assert "Answer key" not in text and "Facilitator note" not in text
+    assert "True False" in text, "quiz questions print with boxes to tick"
+
+
+def test_facilitator_edition_has_notes_session_plan_and_answer_key(tmp_path):
+    root = module(1)
+    text = flat(" ".join(pdf_pages(build(root, edition="facilitator"), tmp_path)))
+    for fragment in facilitator_note_fragments(root):
+        assert fragment in text
+    assert "Answer key" in text and "Session plans" in text
+    quiz = QuizPage.objects.child_of(root).get()
+    with translation.override("en"):  # the English edition's words for "True" and "False"
+        for block in quiz.questions:
+            assert flat(block.block.correct_answer_text(block.value))[:40] in text
+    minutes = sum(
+        block.value["duration_minutes"]
+        for lesson in LessonPage.objects.child_of(root)
+        for block in lesson.body
+        if block.block_type == "activity"
+    )
+    assert re.search(rf"Total {minutes}\b", text)
+
+
+def test_table_of_contents_page_numbers_match_where_modules_start(demo_course, tmp_path):
+    pages = pdf_pages(build(demo_course, language="fr"), tmp_path)
+    contents = pages[1]
+    modules = list(
+        ModulePage.objects.child_of(
+            CoursePage.objects.get(translation_key=demo_course.translation_key, locale__language_code="fr")
+        ).order_by("path")
+    )
+    for module_page in modules:
+        listed = re.search(re.escape(module_page.title[:30]) + r".*?(\d+)\s*$", contents, re.M)
+        assert listed, module_page.title
+        page_number = int(listed.group(1))
+        start = flat(pages[page_number - 1])
+        assert module_page.title in start, (module_page.title, page_number)
+        assert f"Page {page_number} sur {len(pages)}" in start
+
+
+def test_french_edition_is_in_french(tmp_path):
+    text = flat(" ".join(pdf_pages(build(module(1, "fr"), language="fr"), tmp_path)))
+    assert "Édition pour les participants" in text or "Édition apprenant" in text or "Édition" in text
+    assert "Sommaire" in text
+    assert LessonPage.objects.child_of(module(1, "fr")).first().title in text
+    assert "Learner edition" not in text and "Contents" not in text
+
+
+def test_untranslated_parts_print_in_their_source_language_with_a_notice(tmp_path):
+    text = flat(" ".join(pdf_pages(build(module(2, "es"), language="es"), tmp_path)))
+    assert "Aún no traducido" in text or "aún no" in text.lower()
+    assert LessonPage.objects.child_of(module(2, "en")).first().title in text
+
+
+def test_the_second_download_is_a_file_read_and_a_publish_makes_a_new_one(tmp_path, client):
+    root = module(1)
+    url = f"/en/learning/workbooks/{root.translation_key}/?language=en&edition=learner"
+    first = client.get(url)
+    assert first.status_code == 200 and first["Content-Type"] == "application/pdf"
+    book = printable(root)
+    order = WorkbookOrder(page_key=root.translation_key, language="en")
+    path = Path(services.default_storage.path(services.workbook_path(book, order)))
+    path.write_bytes(path.read_bytes() + b"%kept")
+    assert b"".join(client.get(url).streaming_content).endswith(b"%kept")
+    lesson = LessonPage.objects.child_of(root).first()
+    lesson.title = "A renamed lesson"
+    lesson.save_revision().publish()
+    fresh = b"".join(client.get(url).streaming_content)
+    assert not fresh.endswith(b"%kept")
+    assert "A renamed lesson" in flat(" ".join(pdf_pages(fresh, tmp_path)))
+
+
+def test_facilitator_edition_is_for_facilitators_and_staff(client, learner, admin_user):
+    root = module(1)
+    url = f"/en/learning/workbooks/{root.translation_key}/?language=en&edition=facilitator"
+    assert client.get(url).status_code == 403
+    client.force_login(learner)
+    refused = client.get(url)
+    assert refused.status_code == 403 and "for facilitators and institute staff" in refused.content.decode()
+    learner.groups.add(Group.objects.get_or_create(name=services.FACILITATORS_GROUP)[0])
+    assert client.get(url).status_code == 200
+    client.force_login(admin_user)
+    assert client.get(url).status_code == 200
+
+
+def test_course_page_offers_workbooks_in_each_language_the_course_exists_in(client, demo_course, learner):
+    page = client.get(demo_course.url).content.decode()
+    for code in ("en", "fr", "es"):
+        assert f"/en/learning/workbooks/{demo_course.translation_key}/?language={code}&amp;edition=learner" in page
+    assert "?language=pt" not in page
+    assert "edition=facilitator" not in page
+
+
+def test_bad_workbook_requests_get_a_clear_404(client):
+    root = module(1)
+    for query in ("language=xx", "edition=teacher", "paper=a3"):
+        response = client.get(f"/en/learning/workbooks/{root.translation_key}/?{query}")
+        assert response.status_code == 404
+    assert client.get("/en/learning/workbooks/00000000-0000-0000-0000-000000000000/").status_code == 404
+
+
+def test_in_background_mode_the_page_says_preparing_until_the_worker_has_built_it(client, settings):
+    settings.TASKS = {**settings.TASKS, "workbooks": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    root = module(3)
+    url = f"/en/learning/workbooks/{root.translation_key}/?language=en&edition=learner"
+    waiting = client.get(url)
+    assert waiting.status_code == 202 and "Preparing your workbook" in waiting.content.decode()
+    call_command("db_worker", "--batch", "--backend", "workbooks", "--no-startup-delay", verbosity=0)
+    ready = client.get(url)
+    assert ready.status_code == 200 and ready["Content-Type"] == "application/pdf"
+
+
+def test_build_workbook_command_writes_the_file(tmp_path):
+    output = tmp_path / "module.pdf"
+    call_command(
+        "build_workbook", module(1, "fr").slug, "--language", "fr", "--edition", "facilitator", "-o", str(output)
+    )
+    assert output.read_bytes().startswith(b"%PDF")
+    assert "Sommaire" in flat(" ".join(pdf_pages(output.read_bytes(), tmp_path)))
+
+
+def test_us_letter_is_an_option(tmp_path):
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(build(module(1), paper="letter"))
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "612 x 792 pts (letter)" in info
