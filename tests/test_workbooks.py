@@ -193,3 +193,33 @@ def test_us_letter_is_an_option(tmp_path):
     path.write_bytes(build(module(1), paper="letter"))
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     assert "612 x 792 pts (letter)" in info
+
+
+def test_a_video_prints_as_its_title_transcript_and_a_qr_code_of_its_link(tmp_path):
+    root = module(4)
+    lesson = LessonPage.objects.child_of(root).first()
+    lesson.body.append(
+        (
+            "video",
+            {
+                "title": "Walking the watershed with the water board",
+                "url": "https://video.example.org/watershed-walk",
+                "duration": "6 min",
+                "transcript": "<p>We start at the spring above the village.</p>",
+            },
+        )
+    )
+    lesson.save_revision().publish()
+    path = tmp_path / "video.pdf"
+    path.write_bytes(build(root))
+    text = flat(" ".join(pdf_pages(path.read_bytes(), tmp_path)))
+    assert "Walking the watershed with the water board" in text
+    assert "We start at the spring above the village." in text
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "150", "-f", "3", "-l", "6", str(path), str(tmp_path / "page")], check=True
+    )
+    decoded = [
+        subprocess.run(["zbarimg", "--quiet", "--raw", str(page)], capture_output=True, text=True).stdout.strip()
+        for page in sorted(tmp_path.glob("page*.png"))
+    ]
+    assert "https://video.example.org/watershed-walk" in decoded
