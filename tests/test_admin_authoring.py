@@ -75,3 +75,23 @@ def test_pages_in_every_locale_share_one_site_root():
     assert {home.locale.language_code for home in homes} == {"en", "fr", "es", "pt"}
     assert {home.depth for home in homes} == {2}
     assert not Page.objects.filter(depth=2, content_type__model="page").exists(), "Wagtail's welcome page is gone"
+
+
+def test_admin_home_shows_each_institutes_courses_with_learner_figures(editor_client, demo_course, learner):
+    from lms.progress import services as progress
+    from tests.conftest import lesson_in
+
+    progress.item_complete(learner=learner, item=lesson_in("en", 1, 1))
+    page = editor_client.get("/admin/").content.decode()
+    assert "Courses and learners" in page and "Landscape Learning Institute" in page
+    row = page.split(demo_course.title, 1)[1].split("</tr>")[0]
+    assert [cell.strip() for cell in row.split("<td>")[1:3]] == ["1</td>", "0</td>"]
+
+
+def test_an_institute_that_owns_courses_cannot_be_deleted(editor_client):
+    institute = Institute.objects.get(locale__language_code="en")
+    url = f"/admin/snippets/curriculum/institute/delete/{institute.pk}/"
+    explained = editor_client.get(url).content.decode()
+    assert "prevent it from being deleted" in explained
+    editor_client.post(url)
+    assert Institute.objects.filter(pk=institute.pk).exists()

@@ -7,6 +7,7 @@ from curriculum.models import CoursePage, LessonPage, ModulePage
 from curriculum.pages_hooks import CURRICULUM_PAGE_CONTEXT
 from curriculum.selectors import pages_in_language
 from lms.progress import selectors, services
+from lms.progress.reports import InstituteCoursesPanel
 
 
 def _course_of(page, ancestors):
@@ -43,3 +44,9 @@ def add_learner_progress(*, page, request, context):
         context["resume_lesson"] = pages_in_language(Page, [progress.resume_lesson_key], language).get(
             progress.resume_lesson_key
         )
+
+
+@hooks.register("construct_homepage_panels")
+def add_institute_courses_panel(request, panels):
+    if request.user.is_superuser or request.user.has_perm("wagtailadmin.access_admin"):
+        panels.append(InstituteCoursesPanel())
