@@ -83,3 +83,17 @@ def test_ilm_element_colours_are_dark_enough_for_white_numbers():
     element.colour = "#f3c54b"
     with pytest.raises(ValidationError, match="too light for white text"):
         element.full_clean()
+
+
+def test_demo_accounts_exist_for_every_role_and_log_in(client):
+    output = StringIO()
+    call_command("demo_accounts", stdout=output)
+    call_command("demo_accounts", stdout=StringIO())  # a second run changes nothing
+    assert "facilitator@example.org / landscape-facilitator" in output.getvalue()
+    from django.contrib.auth import get_user_model
+
+    facilitator = get_user_model().objects.get(email="facilitator@example.org")
+    assert facilitator.groups.filter(name="Facilitators").exists()
+    assert get_user_model().objects.filter(email="learner@example.org").count() == 1
+    response = client.post("/en/accounts/login/", {"username": "learner@example.org", "password": "landscape-learner"})
+    assert response["Location"] == "/fr/learning/"
