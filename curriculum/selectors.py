@@ -4,6 +4,7 @@ Every function returns what a page needs in a fixed number of queries, whatever 
 """
 
 import re
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -388,11 +389,16 @@ def _under_any(paths: list[str]) -> Q:
 STRUCTURE_GENERATION = "curriculum:structure-generation"
 
 
+def _fresh_generation() -> int:
+    # Never a number used before: if the cache dropped the counter, old entries must not come back.
+    return time.time_ns()
+
+
 def _next_structure_generation() -> None:
     try:
         cache.incr(STRUCTURE_GENERATION)
     except ValueError:
-        cache.set(STRUCTURE_GENERATION, 2, None)
+        cache.set(STRUCTURE_GENERATION, _fresh_generation(), None)
 
 
 def forget_course_structures(**_signal_kwargs) -> None:
@@ -407,7 +413,7 @@ def forget_course_structures(**_signal_kwargs) -> None:
 def course_structures(course_keys: Iterable[uuid.UUID]) -> dict[uuid.UUID, CourseStructure]:
     """The structures of many courses, from the cache when no page has changed since they were read."""
     course_keys = set(course_keys)
-    generation = cache.get_or_set(STRUCTURE_GENERATION, 1, None)
+    generation = cache.get_or_set(STRUCTURE_GENERATION, _fresh_generation, None)
     cache_keys = {key: f"curriculum:structure:{generation}:{key}" for key in course_keys}
     cached = cache.get_many(list(cache_keys.values()))
     structures = {key: cached[cache_key] for key, cache_key in cache_keys.items() if cache_key in cached}

@@ -90,12 +90,16 @@ def test_when_the_site_requires_it_the_email_is_confirmed_before_learning(client
     refused = client.post("/en/accounts/login/", {"username": "kofi@example.org", "password": PASSWORD})
     assert refused.status_code == 200 and not refused.wsgi_request.user.is_authenticated
     (email,) = mail.outbox
-    link = re.search(r"http://testserver(/en/accounts/confirm/\S+/)", email.body).group(1)
+    link = re.search(r"http://127.0.0.1:8000(/en/accounts/confirm/\S+/)", email.body).group(1)
     assert client.get(link[:-5] + "xxxx/").status_code == 400
     response = client.get(link)
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.is_active
+    client.logout()
+    again = client.get(link)
+    assert again["Location"] == "/en/accounts/login/", "a used link is not a way to log in"
+    assert not again.wsgi_request.user.is_authenticated
 
 
 def test_learner_logs_in_with_email_in_any_case_and_lands_in_their_language(client, learner):
@@ -144,7 +148,7 @@ def test_password_reset_by_email_then_login_with_the_new_password(client, learne
     response = client.post("/en/accounts/password/reset/", {"email": "amina@example.org"})
     assert response["Location"] == "/en/accounts/password/reset/sent/"
     (email,) = mail.outbox
-    link = re.search(r"http://testserver(/en/accounts/password/reset/\S+/)", email.body).group(1)
+    link = re.search(r"http://127.0.0.1:8000(/en/accounts/password/reset/\S+/)", email.body).group(1)
     form_page = client.get(link, follow=True)
     new_password = "a-brand-new-password-9"
     done = client.post(form_page.redirect_chain[-1][0], {"new_password1": new_password, "new_password2": new_password})
@@ -152,6 +156,14 @@ def test_password_reset_by_email_then_login_with_the_new_password(client, learne
     assert (
         Client().post("/en/accounts/login/", {"username": learner.email, "password": new_password}).status_code == 302
     )
+
+
+def test_reset_links_use_the_sites_address_whatever_host_the_request_named(client, learner, settings):
+    settings.PUBLIC_BASE_URL = "https://academy.example.org"
+    client.post("/en/accounts/password/reset/", {"email": learner.email}, HTTP_HOST="evil.example")
+    (email,) = mail.outbox
+    assert "https://academy.example.org/en/accounts/password/reset/" in email.body
+    assert "evil.example" not in email.body
 
 
 def test_password_reset_for_unknown_address_looks_the_same_and_sends_nothing(client):

@@ -59,6 +59,14 @@ def test_production_refuses_to_start_without_its_secrets():
     assert "Set the SECRET_KEY environment variable" in result.stderr
 
 
+def test_production_refuses_a_wildcard_host(tmp_path):
+    result = _run_with_production_settings(
+        "check",
+        env_extra={"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "*", "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}"},
+    )
+    assert result.returncode != 0 and "ALLOWED_HOSTS must name the site's hosts" in result.stderr
+
+
 def test_production_deployment_checks_are_clean(tmp_path):
     result = _run_with_production_settings(
         "check",
@@ -85,7 +93,12 @@ def test_ilm_element_colours_are_dark_enough_for_white_numbers():
         element.full_clean()
 
 
-def test_demo_accounts_exist_for_every_role_and_log_in(client):
+def test_demo_accounts_exist_for_every_role_and_log_in(client, settings):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="only with DEBUG on"):
+        call_command("demo_accounts", stdout=StringIO())
+    settings.DEBUG = True
     output = StringIO()
     call_command("demo_accounts", stdout=output)
     call_command("demo_accounts", stdout=StringIO())  # a second run changes nothing

@@ -255,7 +255,9 @@ def test_fail_then_retake_then_pass_counts_toward_progress(learner_client, learn
     attempt.refresh_from_db()
     assert attempt.passed is False and attempt.score < 70
     result = learner_client.get(response["Location"]).content.decode()
-    assert "Not passed yet: the pass mark is 70%." in result and "Right answer:" in result
+    assert "Not passed yet: the pass mark is 70%." in result
+    assert "Right answer:" not in result, "no answers to copy while attempts remain"
+    assert "appear once you pass the quiz" in result
     assert not LessonProgress.objects.filter(
         learner=learner, lesson_key=quiz.translation_key, completed_at__isnull=False
     ).exists()
@@ -295,7 +297,7 @@ def bad_submission(client, quiz, change):
     answers = right_answers(quiz)
     change(answers, quiz)
     response = submit(client, attempt, answers)
-    assert response["Location"] == quiz.url + "#quiz"
+    assert response["Location"] == quiz.url + "#quiz-errors", "back to the summary of what needs attention"
     attempt.refresh_from_db()
     assert attempt.is_open, "nothing is graded"
     return attempt, client.get(quiz.url).content.decode()
@@ -334,6 +336,7 @@ def test_a_missing_answer_is_pointed_out(learner_client):
 
     _attempt, page = bad_submission(learner_client, quiz_in("en", 1), skip)
     assert "Answer this question." in page
+    assert "Some answers need your attention:" in page and 'href="#question-' in page
 
 
 def test_a_word_where_a_number_is_expected_is_explained_in_french(learner_client):
@@ -399,6 +402,22 @@ def test_an_anonymous_visitor_is_asked_to_log_in_and_keeps_the_answers(client, l
     assert f'value="{short.value["accepted_answers"][0]}"' in page
 
 
+def test_a_link_to_resume_starts_nothing_without_answers_of_this_visitors(learner_client, learner):
+    quiz = quiz_in("en", 1)
+    response = learner_client.get(f"/en/learning/quizzes/{quiz.translation_key}/resume/")
+    assert response["Location"] == quiz.url + "#quiz"
+    assert not QuizAttempt.objects.filter(learner=learner).exists()
+
+
+def test_saved_answers_keep_only_this_quizs_questions(learner_client):
+    quiz = quiz_in("en", 1)
+    attempt = start(learner_client, quiz)
+    junk = {f"q-made-up-{n}": "x" * 1000 for n in range(200)}
+    learner_client.post(f"/en/learning/quizzes/attempts/{attempt.pk}/save/", {**form(right_answers(quiz)), **junk})
+    attempt.refresh_from_db()
+    assert set(attempt.draft) == {block.id for block in quiz.questions}
+
+
 def test_an_attempt_taken_in_french_is_reviewed_in_english(learner_client):
     french = quiz_in("fr", 2)
     attempt = start(learner_client, french, "fr")
@@ -410,7 +429,17 @@ def test_an_attempt_taken_in_french_is_reviewed_in_english(learner_client):
     assert escape(first_of(french, "single_choice").value["prompt"]) not in page
     attempt.refresh_from_db()
     assert attempt.language == "fr"
-    assert "Right answer:" in page
+    assert "Not right" in page
+
+
+def test_the_right_answers_show_once_the_quiz_is_passed_or_closed(learner_client):
+    quiz = quiz_in("en", 1)
+    quiz.attempts_allowed = 1
+    quiz.save_revision().publish()
+    attempt = start(learner_client, quiz)
+    submit(learner_client, attempt, wrong_answers(quiz))
+    page = learner_client.get(f"/en/learning/quizzes/attempts/{attempt.pk}/").content.decode()
+    assert "Right answer:" in page, "no attempt left: the review teaches the answers"
 
 
 def test_other_learners_attempts_answer_404(learner_client, learner):

@@ -1,4 +1,7 @@
+from urllib.parse import urlsplit
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
@@ -121,6 +124,11 @@ class RateLimitedPasswordResetForm(PasswordResetForm):
             raise forms.ValidationError(too_many_attempts_message(wait), code="rate_limited")
         PASSWORD_RESET_REQUESTS.record_attempt(self.request, email)
         return cleaned
+
+    def save(self, **kwargs):
+        # The link in the email uses the site's own address, never the Host header the request brought.
+        site = urlsplit(settings.PUBLIC_BASE_URL)
+        return super().save(**{**kwargs, "domain_override": site.netloc, "use_https": site.scheme == "https"})
 
 
 class ProfileForm(forms.ModelForm):

@@ -41,7 +41,7 @@ def _safe_next(request, default: str) -> str:
 def _send_confirmation(request, user: User) -> None:
     token = signing.dumps({"user": user.pk, "email": user.email}, salt=CONFIRMATION_SALT)
     with translation.override(user.preferred_language):
-        link = request.build_absolute_uri(reverse("accounts:confirm_email", args=[token]))
+        link = settings.PUBLIC_BASE_URL + reverse("accounts:confirm_email", args=[token])
         body = render_to_string("lms/accounts/email/confirm_email.txt", {"user": user, "link": link})
         send_mail(_("Confirm your email address"), body, None, [user.email])
 
@@ -63,7 +63,8 @@ def signup(request):
             )
         user.save()
         login(request, user, backend="lms.accounts.backends.EmailOrUsernameBackend")
-        messages.success(request, _("Welcome, %(name)s. Your account is ready.") % {"name": user.display_name})
+        with translation.override(user.preferred_language):
+            messages.success(request, _("Welcome, %(name)s. Your account is ready.") % {"name": user.display_name})
         return _redirect_in_language(
             request, _safe_next(request, reverse("progress:dashboard")), user.preferred_language
         )
@@ -82,11 +83,15 @@ def confirm_email(request, token):
         return render(
             request, "lms/accounts/confirm_invalid.html", {"heading": _("This link does not work")}, status=400
         )
-    if not user.is_active:
-        user.is_active = True
-        user.save(update_fields=["is_active"])
+    if user.is_active:
+        # Used before: the link confirms an address once and is not a way to log in.
+        messages.info(request, _("Your email address is already confirmed. Log in to continue."))
+        return redirect("accounts:login")
+    user.is_active = True
+    user.save(update_fields=["is_active"])
     login(request, user, backend="lms.accounts.backends.EmailOrUsernameBackend")
-    messages.success(request, _("Your email address is confirmed. Welcome!"))
+    with translation.override(user.preferred_language):
+        messages.success(request, _("Your email address is confirmed. Welcome!"))
     return _redirect_in_language(request, reverse("progress:dashboard"), user.preferred_language)
 
 
@@ -118,7 +123,8 @@ def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        messages.success(request, _("Your profile is saved."))
+        with translation.override(user.preferred_language):
+            messages.success(request, _("Your profile is saved."))
         return _redirect_in_language(request, reverse("accounts:profile"), user.preferred_language)
     return render(request, "lms/accounts/profile.html", {"form": form, "heading": _("Your profile")})
 

@@ -75,11 +75,8 @@ def complete_lesson(request, lesson_key):
 def _next_lesson(progress, lesson_key, language):
     keys = progress.structure.item_keys
     after = keys[keys.index(lesson_key) + 1 :] if lesson_key in keys else keys
-    for key in after:
-        lesson = curriculum.pages_in_language(Page, [key], language).get(key)
-        if lesson is not None:
-            return lesson
-    return None
+    pages = curriculum.pages_in_language(Page, after, language)
+    return next((pages[key] for key in after if key in pages), None)
 
 
 @login_required

@@ -3,6 +3,10 @@ these views are built from nothing else, so a correct answer, a feedback or an e
 
 import random
 from dataclasses import dataclass, field
+from decimal import Decimal
+
+from babel.numbers import format_decimal
+from django.utils.translation import get_language
 
 from curriculum.models import QuizPage
 
@@ -98,6 +102,7 @@ def _answer_in_words(block, response) -> str:
         return " · ".join(texts.get(choice_id, "?") for choice_id in chosen)
     if block.block_type == "true_false":
         return str(_("True") if response else _("False"))
-    if block.block_type == "numeric" and block.value.get("unit"):
-        return f"{response} {block.value['unit']}"
+    if block.block_type == "numeric":
+        number = format_decimal(Decimal(response), locale=get_language().replace("-", "_"))
+        return f"{number} {block.value.get('unit', '')}".strip()
     return str(response)

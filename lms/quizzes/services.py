@@ -34,6 +34,13 @@ def submitted_attempt_count(*, learner, quiz: QuizPage) -> int:
     ).count()
 
 
+def attempts_left(*, learner, quiz: QuizPage) -> int | None:
+    """How many more attempts the learner may start, or None when the quiz allows as many as they need."""
+    if quiz.attempts_allowed is None:
+        return None
+    return max(0, quiz.attempts_allowed - submitted_attempt_count(learner=learner, quiz=quiz))
+
+
 def attempt_start(*, learner, quiz: QuizPage) -> QuizAttempt:
     """The learner's open attempt at this quiz, or a new one. Two clicks never open two attempts."""
     open_attempt = QuizAttempt.objects.filter(
@@ -41,9 +48,9 @@ def attempt_start(*, learner, quiz: QuizPage) -> QuizAttempt:
     ).first()
     if open_attempt:
         return open_attempt
-    used = submitted_attempt_count(learner=learner, quiz=quiz)
-    if quiz.attempts_allowed is not None and used >= quiz.attempts_allowed:
+    if attempts_left(learner=learner, quiz=quiz) == 0:
         raise QuizClosed(_("You have used all the attempts this quiz allows."))
+    used = submitted_attempt_count(learner=learner, quiz=quiz)
     course = course_of(quiz)
     progress_services.enrolment_create(learner=learner, course=course)
     try:

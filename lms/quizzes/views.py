@@ -26,6 +26,12 @@ def submitted_answers(post) -> dict[str, list[str]]:
     return {name[2:]: post.getlist(name)[:50] for name in post if name.startswith("q-")}
 
 
+def _within(quiz: QuizPage, answers: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Only answers to this quiz's questions, of a sane size, are kept between visits."""
+    ids = {block.id for block in quiz.questions}
+    return {key: [value[:300] for value in values[:20]] for key, values in answers.items() if key in ids}
+
+
 def _quiz_or_404(quiz_key: uuid.UUID) -> QuizPage:
     quiz = curriculum.live_page(QuizPage, quiz_key, translation.get_language())
     if quiz is None:
@@ -57,7 +63,7 @@ def answer_before_login(request, quiz_key):
     """A visitor answered without being logged in: keep the answers, ask them to log in, and put them back."""
     quiz = _quiz_or_404(quiz_key)
     pending = request.session.get(PENDING_ANSWERS, {})
-    pending[str(quiz.translation_key)] = submitted_answers(request.POST)
+    pending[str(quiz.translation_key)] = _within(quiz, submitted_answers(request.POST))
     request.session[PENDING_ANSWERS] = pending
     resume = reverse("quizzes:resume", args=[quiz.translation_key])
     if request.user.is_authenticated:
@@ -71,14 +77,15 @@ def resume(request, quiz_key):
     quiz = _quiz_or_404(quiz_key)
     pending = request.session.get(PENDING_ANSWERS, {}).pop(str(quiz.translation_key), None)
     request.session.modified = True
+    if not pending:  # a link from elsewhere: nothing of this visitor's to restore, so nothing to start
+        return redirect(_quiz_url(request, quiz))
     try:
         attempt = services.attempt_start(learner=request.user, quiz=quiz)
     except services.QuizClosed as closed:
         messages.error(request, str(closed))
         return redirect(_quiz_url(request, quiz))
-    if pending:
-        services.attempt_save_draft(attempt=attempt, submitted=pending)
-        messages.info(request, _("Your answers are back. Check them and submit."))
+    services.attempt_save_draft(attempt=attempt, submitted=pending)
+    messages.info(request, _("Your answers are back. Check them and submit."))
     return redirect(_quiz_url(request, quiz))
 
 
@@ -89,7 +96,8 @@ def save(request, pk):
     attempt = _own_attempt_or_404(request, pk)
     if not attempt.is_open:
         return JsonResponse({"saved": False}, status=409)
-    services.attempt_save_draft(attempt=attempt, submitted=submitted_answers(request.POST))
+    version = services.quiz_version(attempt, _quiz_or_404(attempt.quiz_key))
+    services.attempt_save_draft(attempt=attempt, submitted=_within(version, submitted_answers(request.POST)))
     return JsonResponse({"saved": True})
 
 
@@ -104,7 +112,7 @@ def submit(request, pk):
     elif result.errors:
         request.session[SUBMIT_ERRORS] = {str(attempt.pk): result.errors}
         messages.error(request, _("Some answers need your attention. Nothing you entered is lost."))
-        return redirect(_quiz_url(request, quiz))
+        return redirect(quiz.get_url(request) + "#quiz-errors")
     return redirect("quizzes:attempt", pk=attempt.pk)
 
 
@@ -116,6 +124,9 @@ def attempt_detail(request, pk):
     quiz = _quiz_or_404(attempt.quiz_key)
     graded = services.quiz_version(attempt, quiz)
     show_answers = graded.feedback_mode == QuizPage.FeedbackMode.ANSWERS
+    attempts_left = services.attempts_left(learner=request.user, quiz=quiz)
+    # Right answers and explanations wait until the quiz is passed or closed: a retake is not a copy of the review.
+    reveal = bool(attempt.passed) or attempts_left == 0
     return render(
         request,
         "lms/quizzes/attempt.html",
@@ -125,8 +136,7 @@ def attempt_detail(request, pk):
             "pass_mark": graded.pass_mark,
             "items": presenters.review_items(attempt, shown=quiz, graded=graded) if show_answers else [],
             "show_answers": show_answers,
-            "attempts_left": None
-            if quiz.attempts_allowed is None
-            else max(0, quiz.attempts_allowed - services.submitted_attempt_count(learner=request.user, quiz=quiz)),
+            "reveal_answers": reveal,
+            "attempts_left": attempts_left,
         },
     )

@@ -30,7 +30,7 @@ def quiz_panel(quiz: QuizPage, request) -> dict:
         "attempts": submitted,
         "counted_attempt": selectors.counted_score(attempts, quiz.score_policy),
         "open_attempt": open_attempt,
-        "attempts_left": None if quiz.attempts_allowed is None else max(0, quiz.attempts_allowed - len(submitted)),
+        "attempts_left": services.attempts_left(learner=request.user, quiz=quiz),
     }
     if open_attempt:
         errors = request.session.pop(SUBMIT_ERRORS, {}).get(str(open_attempt.pk), {})
@@ -39,4 +39,5 @@ def quiz_panel(quiz: QuizPage, request) -> dict:
             version, seed=open_attempt.seed, entered=open_attempt.draft, errors=errors
         )
         context["form_error"] = errors.get("")
+        context["error_numbers"] = [question for question in context["questions"] if question.error]
     return context

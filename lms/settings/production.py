@@ -16,6 +16,8 @@ def _required(name: str) -> str:
 
 SECRET_KEY = _required("SECRET_KEY")
 ALLOWED_HOSTS = [host.strip() for host in _required("ALLOWED_HOSTS").split(",") if host.strip()]
+if "*" in ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS must name the site's hosts: '*' lets any Host header through.")
 _required("DATABASE_URL")  # base.py reads it; here we only refuse to fall back to the SQLite file
 CSRF_TRUSTED_ORIGINS = [f"https://{host.lstrip('.')}" for host in ALLOWED_HOSTS if host != "*"]
 

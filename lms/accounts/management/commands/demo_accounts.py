@@ -1,6 +1,7 @@
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from lms.workbooks.services import FACILITATORS_GROUP
 
@@ -41,6 +42,8 @@ class Command(BaseCommand):
     help = "Create the demo site's accounts (one per role) if missing, and print how to log in with each."
 
     def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("Demo accounts have known passwords: they are made only with DEBUG on (make run).")
         User = get_user_model()
         for account in DEMO_ACCOUNTS:
             fields = {
