@@ -240,3 +240,41 @@ def test_account_pages_need_login(client):
     for url in ("/en/accounts/profile/", "/en/accounts/delete/", "/en/accounts/password/", "/en/learning/"):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/en/accounts/login/?next="), url
+
+
+def test_behind_a_proxy_each_client_is_counted_not_the_proxy(client, learner, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for attempt in range(5):
+        client.post(
+            "/en/accounts/login/",
+            {"username": f"nobody{attempt}@example.org", "password": "wrong"},
+            REMOTE_ADDR="10.0.0.9",
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+        )
+    another_client = Client().post(
+        "/en/accounts/login/",
+        {"username": learner.email, "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.9",
+        HTTP_X_FORWARDED_FOR="198.51.100.20",
+    )
+    assert another_client.status_code == 302, "another client behind the same proxy still logs in"
+    same_client = Client().post(
+        "/en/accounts/login/",
+        {"username": learner.email, "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.9",
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+    )
+    assert "Too many attempts" in same_client.content.decode()
+
+
+def test_an_ipv6_client_cannot_escape_the_limit_by_changing_address(client, learner):
+    for attempt in range(5):
+        client.post(
+            "/en/accounts/login/",
+            {"username": f"nobody{attempt}@example.org", "password": "wrong"},
+            REMOTE_ADDR=f"2001:db8:1:2::{attempt + 1}",
+        )
+    response = Client().post(
+        "/en/accounts/login/", {"username": learner.email, "password": PASSWORD}, REMOTE_ADDR="2001:db8:1:2::99"
+    )
+    assert "Too many attempts" in response.content.decode()

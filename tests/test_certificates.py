@@ -11,7 +11,7 @@ from django.test import Client
 from curriculum.models import LessonPage, QuizPage
 from lms.certificates import services
 from lms.certificates.models import CODE_ALPHABET, Certificate
-from lms.pdf.render import BlockedURL, LocalFilesOnly, render_pdf
+from lms.pdf.render import BlockedURL, LocalFilesOnly, pdf_storage, render_pdf
 from lms.progress import services as progress
 from tests.conftest import lesson_in
 
@@ -118,9 +118,10 @@ def test_pdf_metadata_and_tagging(certificate, tmp_path):
     assert "Pages:           1" in info
 
 
-def test_the_second_download_is_a_file_read(certificate, settings, tmp_path):
+def test_the_second_download_is_a_file_read_kept_out_of_public_media(certificate, settings, tmp_path):
     first = services.certificate_pdf(certificate, "en")
-    stored = list((Path(settings.MEDIA_ROOT) / "certificates").glob(f"{certificate.token}-en-*.pdf"))
+    assert not list(Path(settings.MEDIA_ROOT).rglob(f"{certificate.token}*")), "media/ is served: PDFs stay out of it"
+    stored = list((Path(pdf_storage().location) / "certificates").glob(f"{certificate.token}-en-*.pdf"))
     assert len(stored) == 1
     stored[0].write_bytes(first + b"%cached")
     assert services.certificate_pdf(certificate, "en").endswith(b"%cached")
@@ -215,6 +216,7 @@ def test_verification_lookups_are_rate_limited(client):
 
 
 def test_staff_revoke_with_a_reason_and_everyone_sees_it(certificate, learner, client, admin_user):
+    services.certificate_pdf(certificate, "fr")  # a printed copy is kept
     client.force_login(admin_user)
     listing = client.get("/admin/issued_certificates/")
     assert listing.status_code == 200 and certificate.code in listing.content.decode()
@@ -227,6 +229,7 @@ def test_staff_revoke_with_a_reason_and_everyone_sees_it(certificate, learner, c
     )
     certificate.refresh_from_db()
     assert certificate.is_revoked and certificate.revocation_reason == "Identity fraud"
+    assert not list((Path(pdf_storage().location) / "certificates").glob(f"{certificate.token}-*")), "copies deleted"
     page = Client().get(f"/verify/{certificate.token}/?language=en").content.decode()
     assert "This certificate has been revoked." in page and "Identity fraud" in page
     learner_client = Client()

@@ -26,7 +26,7 @@ def pdf_pages(pdf: bytes, tmp_path: Path) -> list[str]:
 
 def build(page, language="en", edition="learner", paper="a4") -> bytes:
     order = WorkbookOrder(page_key=page.translation_key, language=language, edition=edition, paper=paper)
-    return services.default_storage.open(services.workbook_build(order), "rb").read()
+    return services.pdf_storage().open(services.workbook_build(order), "rb").read()
 
 
 def module(number: int, language: str = "en") -> ModulePage:
@@ -128,7 +128,7 @@ def test_the_second_download_is_a_file_read_and_a_publish_makes_a_new_one(tmp_pa
     assert first.status_code == 200 and first["Content-Type"] == "application/pdf"
     book = printable(root)
     order = WorkbookOrder(page_key=root.translation_key, language="en")
-    path = Path(services.default_storage.path(services.workbook_path(book, order)))
+    path = Path(services.pdf_storage().path(services.workbook_path(book, order)))
     path.write_bytes(path.read_bytes() + b"%kept")
     assert b"".join(client.get(url).streaming_content).endswith(b"%kept")
     lesson = LessonPage.objects.child_of(root).first()
@@ -245,3 +245,13 @@ def test_a_video_prints_as_its_title_transcript_and_a_qr_code_of_its_link(tmp_pa
         for page in sorted(tmp_path.glob("page*.png"))
     ]
     assert "https://video.example.org/watershed-walk" in decoded
+
+
+def test_refreshing_the_preparing_page_queues_one_build(client, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {**settings.TASKS, "workbooks": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    url = f"/en/learning/workbooks/{module(2).translation_key}/?language=en&edition=learner"
+    for _refresh in range(4):
+        assert client.get(url).status_code == 202
+    assert DBTaskResult.objects.ready().count() == 1

@@ -4,7 +4,6 @@ import segno
 from babel.dates import format_date
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.utils import timezone, translation
 from curriculum.models import CoursePage
 from curriculum.selectors import course_snapshot
 from lms.certificates.models import Certificate
-from lms.pdf.render import render_pdf
+from lms.pdf.render import pdf_storage, render_pdf
 
 # Landscape pages less the 10 mm margins on each side.
 PAPER = {"a4": {"paper": "A4", "frame_height": "190mm"}, "letter": {"paper": "letter", "frame_height": "195mm"}}
@@ -79,15 +78,21 @@ def certificate_render_pdf(certificate: Certificate, language: str) -> bytes:
 def certificate_pdf(certificate: Certificate, language: str) -> bytes:
     """The PDF, rendered once per certificate, language and paper size, then read from media storage."""
     path = _pdf_path(certificate, language)
-    if default_storage.exists(path):
-        with default_storage.open(path, "rb") as stored:
+    if pdf_storage().exists(path):
+        with pdf_storage().open(path, "rb") as stored:
             return stored.read()
     pdf = certificate_render_pdf(certificate, language)
-    default_storage.save(path, ContentFile(pdf))
+    pdf_storage().save(path, ContentFile(pdf))
     return pdf
 
 
 def certificate_revoke(*, certificate: Certificate, reason: str) -> Certificate:
+    """Revoke with a reason; the printed copies kept for download go too."""
+    storage = pdf_storage()
+    if storage.exists("certificates"):
+        for name in storage.listdir("certificates")[1]:
+            if name.startswith(f"{certificate.token}-"):
+                storage.delete(f"certificates/{name}")
     if not certificate.is_revoked:
         certificate.revoked_at = timezone.now()
     certificate.revocation_reason = reason

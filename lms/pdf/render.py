@@ -12,6 +12,7 @@ from urllib.request import urlopen
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.files.storage import storages
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -49,6 +50,11 @@ class LocalFilesOnly(URLFetcher):
             raise BlockedURL(f"PDF rendering fetches only the project's static and media files, not {url!r}")
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+
+def pdf_storage():
+    """Where generated PDFs are kept: the "private" storage, which no URL serves directly."""
+    return storages["private"]
 
 
 def render_pdf(html: str, *, variant: str | None = None) -> bytes:

@@ -119,6 +119,11 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Generated PDFs (certificates, workbooks with answer keys): never served as media, only through their views.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": BASE_DIR / "var" / "private", "base_url": None},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -145,6 +150,9 @@ CACHES = {
 }
 
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+# Behind a reverse proxy (or a load balancer and a proxy), how many of them add to X-Forwarded-For: rate limits
+# then count the real client, not the proxy. 0 trusts nothing but REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # A single-machine install serves uploads itself; behind a web server or object storage, leave this off.
 SERVE_MEDIA = os.environ.get("SERVE_MEDIA", "").lower() == "true"
 

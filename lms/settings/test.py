@@ -11,3 +11,4 @@ MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 WHITENOISE_USE_FINDERS = True  # serve static/ straight from the source folders: no collectstatic needed
 # Each test process has its own cache; tests/conftest.py empties it before every test.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+STORAGES = {**STORAGES, "private": {**STORAGES["private"], "OPTIONS": {"location": BASE_DIR / "var" / "test-private"}}}  # noqa: F405

@@ -4,13 +4,13 @@ import hashlib
 import re
 import uuid
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 from babel.dates import format_date
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
@@ -20,7 +20,7 @@ from curriculum.i18n import language_name, language_name_in
 from curriculum.models import CoursePage, ModulePage
 from curriculum.printing import FACILITATOR, LEARNER, Printable, printable
 from curriculum.selectors import live_page
-from lms.pdf.render import render_pdf
+from lms.pdf.render import pdf_storage, render_pdf
 
 EDITIONS = (LEARNER, FACILITATOR)
 PAPERS = {"a4": "A4", "letter": "letter"}
@@ -114,7 +114,7 @@ def workbook_html(book: Printable, order: WorkbookOrder) -> str:
         )
 
 
-@cache
+@lru_cache(maxsize=1)
 def layout_fingerprint() -> str:
     """The print templates' contents: a deploy that changes how workbooks look makes fresh files too."""
     templates = Path(settings.BASE_DIR) / "templates"
@@ -128,12 +128,24 @@ def workbook_path(book: Printable, order: WorkbookOrder) -> str:
     return f"workbooks/{order.page_key}/{name}"
 
 
-def cached_workbook(order: WorkbookOrder) -> str | None:
+def expected_workbook_path(order: WorkbookOrder) -> str | None:
+    """Where the workbook of the content as it stands now is (or will be) kept; None if there is no such page."""
     root = workbook_root(order)
-    if root is None:
-        return None
-    path = workbook_path(printable(root), order)
-    return path if default_storage.exists(path) else None
+    return workbook_path(printable(root), order) if root is not None else None
+
+
+def cached_workbook(order: WorkbookOrder) -> str | None:
+    path = expected_workbook_path(order)
+    return path if path and pdf_storage().exists(path) else None
+
+
+def claim_build(path: str) -> bool:
+    """True for the one request that should queue this build; refreshes and simultaneous clicks wait for it."""
+    return cache.add(f"workbooks:building:{path}", True, timeout=15 * 60)
+
+
+def release_build(path: str) -> None:
+    cache.delete(f"workbooks:building:{path}")
 
 
 def workbook_build(order: WorkbookOrder, progress=None) -> str:
@@ -145,13 +157,13 @@ def workbook_build(order: WorkbookOrder, progress=None) -> str:
     report(1, 4, _("Reading the content"))
     book = printable(root)
     path = workbook_path(book, order)
-    if default_storage.exists(path):
+    if pdf_storage().exists(path):
         report(4, 4, _("Already built"))
         return path
     report(2, 4, _("Writing the pages"))
     html = workbook_html(book, order)
     report(3, 4, _("Laying out the pages"))
     pdf = render_pdf(html)
-    default_storage.save(path, ContentFile(pdf))
+    pdf_storage().save(path, ContentFile(pdf))
     report(4, 4, _("Done"))
     return path

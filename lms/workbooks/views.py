@@ -2,12 +2,12 @@
 
 import uuid
 
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from lms.pdf.render import pdf_storage
 from lms.workbooks import services
 from lms.workbooks.tasks import build_workbook
 
@@ -26,13 +26,17 @@ def download(request, page_key: uuid.UUID):
         ) from None
     if order.edition == services.FACILITATOR and not services.can_print_facilitator_edition(request.user):
         return render(request, "lms/workbooks/facilitators_only.html", status=403)
-    if services.workbook_root(order) is None:
+    path = services.expected_workbook_path(order)
+    if path is None:
         raise Http404(_("This course or module does not exist or is not published."))
-    path = services.cached_workbook(order)
-    if path is None:
-        build_workbook.enqueue(str(order.page_key), order.language, order.edition, order.paper)
-        path = services.cached_workbook(order)  # already there when tasks run at once (development, tests)
-    if path is None:
+    storage = pdf_storage()
+    if not storage.exists(path) and services.claim_build(path):
+        try:
+            build_workbook.enqueue(str(order.page_key), order.language, order.edition, order.paper)
+        except Exception:
+            services.release_build(path)  # let the next request try again
+            raise
+    if not storage.exists(path):  # built by now when tasks run at once (development, tests)
         return render(request, "lms/workbooks/preparing.html", status=202)
     filename = f"workbook-{order.language}-{order.edition}-{order.paper}.pdf"
-    return FileResponse(default_storage.open(path, "rb"), content_type="application/pdf", filename=filename)
+    return FileResponse(pdf_storage().open(path, "rb"), content_type="application/pdf", filename=filename)

@@ -1,11 +1,11 @@
 import sys
 from pathlib import Path
 
-from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from curriculum.models import CoursePage, ModulePage
+from lms.pdf.render import pdf_storage
 from lms.workbooks.services import EDITIONS, PAPERS, WorkbookOrder, workbook_build
 
 
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from None
         path = workbook_build(order, progress=self.progress_bar)
-        Path(output).write_bytes(default_storage.open(path, "rb").read())
+        Path(output).write_bytes(pdf_storage().open(path, "rb").read())
         self.stdout.write(self.style.SUCCESS(f"Workbook written to {output}"))
 
     def progress_bar(self, step: int, total: int, label: str):
