@@ -242,3 +242,14 @@ def test_certificates_are_never_added_by_hand(admin_user, client):
     client.force_login(admin_user)
     page = client.get("/admin/issued_certificates/").content.decode()
     assert "/admin/issued_certificates/new/" not in page
+
+
+def test_a_course_completed_by_an_editors_unpublish_still_issues_the_certificate(learner, demo_course, client):
+    last = complete_everything_but_the_last(learner, demo_course)
+    for version in LessonPage.objects.filter(translation_key=last.translation_key):
+        version.unpublish()
+    assert not Certificate.objects.filter(learner=learner).exists()
+    client.force_login(learner)
+    page = client.get(demo_course.url).content.decode()
+    assert "You have completed this course." in page
+    assert Certificate.objects.filter(learner=learner).count() == 1
