@@ -253,3 +253,9 @@ def test_a_course_completed_by_an_editors_unpublish_still_issues_the_certificate
     page = client.get(demo_course.url).content.decode()
     assert "You have completed this course." in page
     assert Certificate.objects.filter(learner=learner).count() == 1
+
+
+def test_an_empty_code_is_explained(client):
+    response = client.get("/verify/", {"code": "  "}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "Type the code printed at the bottom of the certificate." in response.content.decode()

@@ -61,8 +61,11 @@ def normalise_code(text: str) -> str:
 def verify_code(request):
     _with_requested_language(request)
     typed = request.GET.get("code", "")
-    if not typed:
+    if "code" not in request.GET:
         return render(request, "lms/certificates/verify_form.html")
+    if not typed.strip():
+        error = _("Type the code printed at the bottom of the certificate.")
+        return render(request, "lms/certificates/verify_form.html", {"error": error}, status=400)
     refused = _rate_limited(request)
     if refused:
         return refused

@@ -137,6 +137,7 @@ def attempt_detail(request, pk):
             "items": presenters.review_items(attempt, shown=quiz, graded=graded) if show_answers else [],
             "show_answers": show_answers,
             "reveal_answers": reveal,
+            "content_language": curriculum.content_language(quiz),
             "attempts_left": attempts_left,
         },
     )
