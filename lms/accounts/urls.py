@@ -6,6 +6,12 @@ from lms.accounts import views
 
 app_name = "accounts"
 
+
+def account_page(view, template: str, heading, **options):
+    """One of Django's account views, in our account page frame under `heading`."""
+    return view.as_view(template_name=f"lms/accounts/{template}.html", extra_context={"heading": heading}, **options)
+
+
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("confirm/<str:token>/", views.confirm_email, name="confirm_email"),
@@ -15,42 +21,38 @@ urlpatterns = [
     path("delete/", views.delete_account, name="delete"),
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="lms/accounts/password_change.html",
+        account_page(
+            auth_views.PasswordChangeView,
+            "password_change",
+            _("Change your password"),
             success_url=reverse_lazy("accounts:password_change_done"),
-            extra_context={"heading": _("Change your password")},
         ),
         name="password_change",
     ),
     path(
         "password/done/",
-        auth_views.PasswordChangeDoneView.as_view(
-            template_name="lms/accounts/password_change_done.html", extra_context={"heading": _("Password changed")}
-        ),
+        account_page(auth_views.PasswordChangeDoneView, "password_change_done", _("Password changed")),
         name="password_change_done",
     ),
     path("password/reset/", views.LearnerPasswordResetView.as_view(), name="password_reset"),
     path(
         "password/reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(
-            template_name="lms/accounts/password_reset_done.html", extra_context={"heading": _("Check your email")}
-        ),
+        account_page(auth_views.PasswordResetDoneView, "password_reset_done", _("Check your email")),
         name="password_reset_done",
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="lms/accounts/password_reset_confirm.html",
+        account_page(
+            auth_views.PasswordResetConfirmView,
+            "password_reset_confirm",
+            _("Choose a new password"),
             success_url=reverse_lazy("accounts:password_reset_complete"),
-            extra_context={"heading": _("Choose a new password")},
         ),
         name="password_reset_confirm",
     ),
     path(
         "password/reset/complete/",
-        auth_views.PasswordResetCompleteView.as_view(
-            template_name="lms/accounts/password_reset_complete.html", extra_context={"heading": _("Password saved")}
-        ),
+        account_page(auth_views.PasswordResetCompleteView, "password_reset_complete", _("Password saved")),
         name="password_reset_complete",
     ),
 ]
