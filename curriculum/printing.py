@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from wagtail.models import Page
 
 from curriculum.models import CoursePage, LessonPage, ModulePage, QuizPage
-from curriculum.selectors import content_languages, localize_elements, parent_path
+from curriculum.selectors import content_languages, elements_in_locale, parent_path
 
 LEARNER = "learner"
 FACILITATOR = "facilitator"
@@ -109,8 +109,13 @@ def printable(root: CoursePage | ModulePage) -> Printable:
     quizzes = QuizPage.objects.descendant_of(root).live()
     items = sorted([*lessons, *quizzes], key=lambda page: page.path)
     languages = content_languages([*module_pages, *items])
+    elements = elements_in_locale(root.locale)  # once for the whole workbook; each module's are prefetched
     modules = {
-        module.path: PrintModule(module, languages[module.pk], localize_elements(module.elements.all(), root.locale))
+        module.path: PrintModule(
+            module,
+            languages[module.pk],
+            [e for e in elements if e.translation_key in {m.translation_key for m in module.elements.all()}],
+        )
         for module in module_pages
     }
     final = PrintModule(None, root.locale.language_code)

@@ -48,9 +48,9 @@ def attempt_start(*, learner, quiz: QuizPage) -> QuizAttempt:
     ).first()
     if open_attempt:
         return open_attempt
-    if attempts_left(learner=learner, quiz=quiz) == 0:
-        raise QuizClosed(_("You have used all the attempts this quiz allows."))
     used = submitted_attempt_count(learner=learner, quiz=quiz)
+    if quiz.attempts_allowed is not None and used >= quiz.attempts_allowed:
+        raise QuizClosed(_("You have used all the attempts this quiz allows."))
     course = course_of(quiz)
     progress_services.enrolment_create(learner=learner, course=course)
     try:

@@ -119,9 +119,9 @@ def submit(request, pk):
 @login_required
 def attempt_detail(request, pk):
     attempt = _own_attempt_or_404(request, pk)
-    if attempt.is_open:
-        return redirect(_quiz_url(request, _quiz_or_404(attempt.quiz_key)))
     quiz = _quiz_or_404(attempt.quiz_key)
+    if attempt.is_open:
+        return redirect(_quiz_url(request, quiz))
     graded = services.quiz_version(attempt, quiz)
     show_answers = graded.feedback_mode == QuizPage.FeedbackMode.ANSWERS
     attempts_left = services.attempts_left(learner=request.user, quiz=quiz)

@@ -70,7 +70,6 @@ def workbook_html(book: Printable, order: WorkbookOrder) -> str:
     with translation.override(order.language):
         for item in book.items:
             item.render(edition=order.edition, language=order.language)
-            item.blocks = [mark_safe(html) for html in item.blocks]  # noqa: S308 (our own templates' output)
         institute = book.course.institute.localized if book.course.institute_id else None
         return render_to_string(
             "pdf/workbook.html",
@@ -132,11 +131,6 @@ def expected_workbook_path(order: WorkbookOrder) -> str | None:
     """Where the workbook of the content as it stands now is (or will be) kept; None if there is no such page."""
     root = workbook_root(order)
     return workbook_path(printable(root), order) if root is not None else None
-
-
-def cached_workbook(order: WorkbookOrder) -> str | None:
-    path = expected_workbook_path(order)
-    return path if path and pdf_storage().exists(path) else None
 
 
 def claim_build(path: str) -> bool:
