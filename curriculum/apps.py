@@ -11,6 +11,7 @@ class CurriculumConfig(AppConfig):
         from wagtail.models import Page
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
+        import curriculum.institutes  # noqa: F401  (connects the receiver that secures new institute sections)
         from curriculum.selectors import forget_course_structures
 
         for signal in (page_published, page_unpublished, post_page_move):

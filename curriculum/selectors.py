@@ -201,7 +201,7 @@ def catalogue(index_page: Page, *, params: Mapping) -> dict:
     language = params.get("language") or ""
     language = language if language in shipped_language_codes() else None
 
-    courses = _with_card_relations(CoursePage.objects.child_of(index_page).live())
+    courses = _with_card_relations(CoursePage.objects.descendant_of(index_page).live())
     if element:
         courses = courses.filter(path__in=_course_paths_covering_element(element, index_page))
     if language:
@@ -232,6 +232,16 @@ def catalogue(index_page: Page, *, params: Mapping) -> dict:
         "element_options": elements_in_locale(locale),
         "language_options": [(code, language_name(code)) for code in shipped_language_codes()],
         "is_filtered": bool(query or element or language),
+    }
+
+
+def institute_section(section: Page) -> dict:
+    """An institute's page: the institute in the section's language and the cards of its published courses."""
+    institute = section.institute
+    courses = list(_with_card_relations(CoursePage.objects.child_of(section).live()).order_by("path"))
+    return {
+        "institute": institute.get_translation_or_none(section.locale) or institute,
+        "course_cards": course_cards(courses, section.locale),
     }
 
 
@@ -531,6 +541,8 @@ def course_snapshot(course: CoursePage) -> dict:
             "names": {item.locale.language_code: item.name for item in translations},
             "signatory_name": source.signatory_name,
             "signatory_title": source.signatory_title,
+            "signatory_titles": {item.locale.language_code: item.signatory_title for item in translations},
+            "brand_colour": source.brand_colour,
             "logo": source.logo.get_rendition("max-400x200").url if source.logo_id else "",
             "signature": source.signature.get_rendition("max-400x160").url if source.signature_id else "",
         }

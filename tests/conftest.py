@@ -3,7 +3,7 @@ from django.core.cache import cache
 from wagtail.models import Locale
 
 from curriculum.demo.loader import DemoLoader
-from curriculum.models import CourseIndexPage, CoursePage, LessonPage, ModulePage
+from curriculum.models import CourseIndexPage, CoursePage, Institute, InstituteSectionPage, LessonPage, ModulePage
 
 
 @pytest.fixture(scope="session")
@@ -36,9 +36,17 @@ def catalogue_en(db):
     return CourseIndexPage.objects.get(locale__language_code="en")
 
 
+@pytest.fixture
+def section_en(db):
+    """The English section of the demo's first institute, where the five-element course lives."""
+    return InstituteSectionPage.objects.get(locale__language_code="en", slug="landscape-learning-institute")
+
+
 def lesson_in(language: str, module_number: int, lesson_number: int = 1) -> LessonPage:
-    """The demo lesson at that place in the course, in that language's tree (a translation or an alias)."""
-    english_module = ModulePage.objects.filter(locale__language_code="en").order_by("path")[module_number - 1]
+    """The demo lesson at that place in the five-element course, in that language's tree (a translation or an
+    alias)."""
+    course = CoursePage.objects.get(locale__language_code="en", slug="ilm-five-elements")
+    english_module = ModulePage.objects.child_of(course).order_by("path")[module_number - 1]
     english_lesson = LessonPage.objects.child_of(english_module).order_by("path")[lesson_number - 1]
     return LessonPage.objects.get(translation_key=english_lesson.translation_key, locale__language_code=language)
 
@@ -54,6 +62,25 @@ def learner(db, django_user_model):
 def learner_client(client, learner):
     client.force_login(learner)
     return client
+
+
+FIRST_INSTITUTE = "landscape-learning-institute"  # owns the five-element course
+SECOND_INSTITUTE = "sahel-restoration-centre"  # owns the farmer-led restoration course
+
+
+@pytest.fixture
+def institute_member(db, django_user_model):
+    """make(role, institute_slug): a new user who is one of that demo institute's editors, moderators or
+    facilitators."""
+
+    def make(role: str, slug: str):
+        institute = Institute.objects.get(slug=slug, locale__language_code="en")
+        username = f"{role}-{slug}@example.org"
+        user = django_user_model.objects.create_user(username, username, "pw-institute-2045", display_name=role)
+        user.groups.add(getattr(institute, role))
+        return user
+
+    return make
 
 
 @pytest.fixture

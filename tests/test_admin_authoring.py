@@ -3,7 +3,16 @@
 import pytest
 from wagtail.models import Page
 
-from curriculum.models import CourseIndexPage, CoursePage, HomePage, ILMElement, Institute, LessonPage, ModulePage
+from curriculum.models import (
+    CourseIndexPage,
+    CoursePage,
+    HomePage,
+    ILMElement,
+    Institute,
+    InstituteSectionPage,
+    LessonPage,
+    ModulePage,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +35,8 @@ def test_page_explorer_shows_each_languages_tree(editor_client):
         response = editor_client.get(f"/admin/pages/{catalogue.get_parent().pk}/")
         assert response.status_code == 200
         assert title in response.content.decode()
-    french_catalogue = CourseIndexPage.objects.get(locale__language_code="fr")
-    page = editor_client.get(f"/admin/pages/{french_catalogue.pk}/").content.decode()
+    french_section = InstituteSectionPage.objects.get(locale__language_code="fr", slug="landscape-learning-institute")
+    page = editor_client.get(f"/admin/pages/{french_section.pk}/").content.decode()
     assert "Gestion intégrée des paysages : les cinq éléments" in page
 
 
@@ -40,7 +49,7 @@ def test_every_page_type_opens_in_the_editor_in_every_language(editor_client, mo
 
 @pytest.mark.parametrize(
     ("parent_model", "child"),
-    [(CourseIndexPage, "coursepage"), (CoursePage, "modulepage"), (ModulePage, "lessonpage")],
+    [(InstituteSectionPage, "coursepage"), (CoursePage, "modulepage"), (ModulePage, "lessonpage")],
 )
 def test_editor_can_start_a_course_a_module_and_a_lesson(editor_client, parent_model, child):
     parent = parent_model.objects.filter(locale__language_code="en").first()
@@ -89,7 +98,7 @@ def test_admin_home_shows_each_institutes_courses_with_learner_figures(editor_cl
 
 
 def test_an_institute_that_owns_courses_cannot_be_deleted(editor_client):
-    institute = Institute.objects.get(locale__language_code="en")
+    institute = Institute.objects.get(locale__language_code="en", slug="landscape-learning-institute")
     url = f"/admin/snippets/curriculum/institute/delete/{institute.pk}/"
     explained = editor_client.get(url).content.decode()
     assert "prevent it from being deleted" in explained

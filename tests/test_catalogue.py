@@ -8,10 +8,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def short_course(catalogue_en):
-    """A second English-only course that covers element 3 alone."""
+def short_course(section_en):
+    """An English-only course that covers element 3 alone (the demo's second course covers 3 and 4)."""
     course = CoursePage(title="Water funds for upland catchments", slug="water-funds", summary="Paying upstream.")
-    catalogue_en.add_child(instance=course)
+    section_en.add_child(instance=course)
     course.save_revision().publish()
     module = ModulePage(title="Designing a water fund", slug="designing", summary="Who pays whom.")
     module.elements.set(ILMElement.objects.filter(locale__language_code="en", number=3))
@@ -32,6 +32,7 @@ def test_catalogue_lists_every_course_of_the_language(client, catalogue_en, shor
     assert course_titles(client.get(catalogue_en.url)) == [
         "Integrated landscape management: the five elements",
         "Water funds for upland catchments",
+        "Farmer-led restoration in a landscape partnership",
     ]
 
 
@@ -39,7 +40,11 @@ def test_filtering_by_element_keeps_courses_that_cover_it(client, catalogue_en, 
     assert course_titles(client.get(catalogue_en.url, {"element": "1"})) == [
         "Integrated landscape management: the five elements"
     ]
-    assert len(course_titles(client.get(catalogue_en.url, {"element": "3"}))) == 2
+    assert len(course_titles(client.get(catalogue_en.url, {"element": "3"}))) == 3
+    assert course_titles(client.get(catalogue_en.url, {"element": "4"})) == [
+        "Integrated landscape management: the five elements",
+        "Farmer-led restoration in a landscape partnership",
+    ]
 
 
 def test_filtering_by_language_keeps_courses_really_translated_into_it(client, catalogue_en, short_course):
@@ -52,20 +57,24 @@ def test_filtering_by_language_keeps_courses_really_translated_into_it(client, c
 
 
 def test_filters_combine_and_ignore_tampered_values(client, catalogue_en, short_course):
-    assert course_titles(client.get(catalogue_en.url, {"element": "3", "language": "fr"})) == [
+    assert course_titles(client.get(catalogue_en.url, {"element": "1", "language": "fr"})) == [
         "Integrated landscape management: the five elements"
     ]
+    assert len(course_titles(client.get(catalogue_en.url, {"element": "3", "language": "fr"}))) == 2
     response = client.get(catalogue_en.url, {"element": "9; DROP TABLE", "language": "xx"})
-    assert len(course_titles(response)) == 2
+    assert len(course_titles(response)) == 3
     assert response.context["selected_element"] is None and response.context["selected_language"] is None
 
 
 def test_catalogue_cards_show_elements_and_languages(client):
     catalogue = CourseIndexPage.objects.get(locale__language_code="fr")
     response = client.get(catalogue.url)
-    (card,) = response.context["course_cards"]
+    card, second_course = response.context["course_cards"]
     assert [element.title for element in card.elements][:2] == ["Partenariat paysager", "Compréhension commune"]
     assert card.languages == ["en", "fr", "es"]
+    assert second_course.course.title == "La restauration paysanne dans un partenariat paysager"
+    assert second_course.institute.name == "Centre sahélien de restauration"
+    assert second_course.languages == ["en", "fr"]
 
 
 def test_search_finds_lessons_in_the_visitors_language(client):

@@ -3,7 +3,15 @@
 import pytest
 from wagtail.models import Page
 
-from curriculum.models import CourseIndexPage, CoursePage, HomePage, ILMElement, LessonPage, ModulePage
+from curriculum.models import (
+    CourseIndexPage,
+    CoursePage,
+    HomePage,
+    ILMElement,
+    InstituteSectionPage,
+    LessonPage,
+    ModulePage,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +21,9 @@ pytestmark = pytest.mark.django_db
     [
         (HomePage, Page, True),
         (CourseIndexPage, HomePage, True),
-        (CoursePage, CourseIndexPage, True),
+        (InstituteSectionPage, CourseIndexPage, True),
+        (CoursePage, InstituteSectionPage, True),
+        (CoursePage, CourseIndexPage, False),
         (ModulePage, CoursePage, True),
         (LessonPage, ModulePage, True),
         (LessonPage, CoursePage, False),

@@ -5,7 +5,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import translation
 
@@ -13,6 +12,7 @@ from curriculum.models import CoursePage, LessonPage, ModulePage, QuizPage
 from curriculum.printing import printable
 from lms.workbooks import services
 from lms.workbooks.services import WorkbookOrder
+from tests.conftest import FIRST_INSTITUTE, SECOND_INSTITUTE
 
 pytestmark = pytest.mark.django_db
 
@@ -139,17 +139,31 @@ def test_the_second_download_is_a_file_read_and_a_publish_makes_a_new_one(tmp_pa
     assert "A renamed lesson" in flat(" ".join(pdf_pages(fresh, tmp_path)))
 
 
-def test_facilitator_edition_is_for_facilitators_and_staff(client, learner, admin_user):
-    root = module(1)
-    url = f"/en/learning/workbooks/{root.translation_key}/?language=en&edition=facilitator"
+def facilitator_edition_url(page) -> str:
+    return f"/en/learning/workbooks/{page.translation_key}/?language=en&edition=facilitator"
+
+
+def test_facilitator_edition_is_for_the_staff_of_the_owning_institute(client, learner, admin_user, institute_member):
+    url = facilitator_edition_url(module(1))
     assert client.get(url).status_code == 403
     client.force_login(learner)
     refused = client.get(url)
     assert refused.status_code == 403 and "for facilitators and institute staff" in refused.content.decode()
-    learner.groups.add(Group.objects.get_or_create(name=services.FACILITATORS_GROUP)[0])
-    assert client.get(url).status_code == 200
+    for role in ("facilitators", "editors", "moderators"):
+        client.force_login(institute_member(role, FIRST_INSTITUTE))
+        assert client.get(url).status_code == 200, role
     client.force_login(admin_user)
     assert client.get(url).status_code == 200
+
+
+def test_a_facilitator_gets_only_their_own_institutes_facilitator_edition(client, institute_member):
+    sahel_course = CoursePage.objects.get(slug="farmer-led-restoration", locale__language_code="en")
+    client.force_login(institute_member("facilitators", SECOND_INSTITUTE))
+    assert client.get(facilitator_edition_url(module(1))).status_code == 403, "another institute's answer keys"
+    own = client.get(facilitator_edition_url(sahel_course))
+    assert own.status_code == 200 and own["Content-Type"] == "application/pdf"
+    assert "edition=facilitator" in client.get(sahel_course.url).content.decode()
+    assert "edition=facilitator" not in client.get(module(1).url).content.decode()
 
 
 def test_course_page_offers_workbooks_in_each_language_the_course_exists_in(client, demo_course, learner):

@@ -18,12 +18,14 @@ from wagtail.models import Locale, Page, Site
 from wagtail_localize.models import LocaleSynchronization
 from wagtail_localize.synctree import synchronize_tree
 
+from curriculum.institutes import institute_setup
 from curriculum.models import (
     CourseIndexPage,
     CoursePage,
     HomePage,
     ILMElement,
     Institute,
+    InstituteSectionPage,
     LessonPage,
     ModulePage,
     QuizPage,
@@ -124,7 +126,7 @@ def _questions(questions: list[dict], *, quiz_key: uuid.UUID, source: list[dict]
     return raw
 
 
-def _drawn_image(title: str, filename: str, size: tuple[int, int], draw):
+def _drawn_image(title: str, filename: str, size: tuple[int, int], draw, collection=None):
     """An image drawn by the loader (no download): returns the existing one on a second run."""
     from PIL import Image as PILImage
     from PIL import ImageDraw
@@ -138,43 +140,53 @@ def _drawn_image(title: str, filename: str, size: tuple[int, int], draw):
     buffer = io.BytesIO()
     picture.save(buffer, format="PNG", optimize=True)
     image = image_model(title=title, file=ImageFile(buffer, name=filename))
+    if collection is not None:
+        image.collection = collection
     image.save()
     return image
 
 
-def _draw_logo(pen, width, height):
-    pen.ellipse((10, 10, height - 10, height - 10), fill="#24583a")
-    pen.polygon(
-        [(height / 2, 40), (height - 55, height / 2 + 10), (height / 2, height - 40), (55, height / 2 + 10)],
-        fill="#f3c54b",
-    )
-    for band, colour in enumerate(["#1f5f8b", "#6b4f1d", "#2e6b30"]):
-        top = height / 2 + 20 + band * 18
-        pen.rectangle((height + 20, top, width - 20, top + 12), fill=colour)
+def _logo_drawing(colour: str):
+    def draw(pen, width, height):
+        pen.ellipse((10, 10, height - 10, height - 10), fill=colour)
+        pen.polygon(
+            [(height / 2, 40), (height - 55, height / 2 + 10), (height / 2, height - 40), (55, height / 2 + 10)],
+            fill="#f3c54b",
+        )
+        for band, band_colour in enumerate([colour, "#6b4f1d", "#1f5f8b"]):
+            top = height / 2 + 20 + band * 18
+            pen.rectangle((height + 20, top, width - 20, top + 12), fill=band_colour)
+
+    return draw
 
 
-def _draw_signature(pen, width, height):
-    import math
+def _signature_drawing(waviness: float):
+    def draw(pen, width, height):
+        import math
 
-    points = [(20 + x, height / 2 + 28 * math.sin(x / 23) * math.cos(x / 61)) for x in range(0, width - 40, 3)]
-    pen.line(points, fill="#1b2a4a", width=4, joint="curve")
-    pen.line([(width * 0.55, height * 0.25), (width * 0.62, height * 0.8)], fill="#1b2a4a", width=3)
+        points = [
+            (20 + x, height / 2 + 28 * math.sin(x / waviness) * math.cos(x / 61)) for x in range(0, width - 40, 3)
+        ]
+        pen.line(points, fill="#1b2a4a", width=4, joint="curve")
+        pen.line([(width * 0.55, height * 0.25), (width * 0.62, height * 0.8)], fill="#1b2a4a", width=3)
+
+    return draw
 
 
-def _cover_image():
+def _cover_image(course_title: str, sun_x: int, collection):
     """A drawn landscape (hills in the five element colours) so the demo needs no image download."""
     from PIL import Image as PILImage
     from PIL import ImageDraw
 
     image_model = get_image_model()
-    title = "Demo course cover: a landscape of five zones"
+    title = f"Cover: {course_title}"
     existing = image_model.objects.filter(title=title).first()
     if existing:
-        return existing, False
+        return existing
     width, height = 1200, 560
     picture = PILImage.new("RGB", (width, height), "#dfeee8")
     draw = ImageDraw.Draw(picture)
-    draw.ellipse((880, 60, 1000, 180), fill="#f3c54b")
+    draw.ellipse((sun_x, 60, sun_x + 120, 180), fill="#f3c54b")
     colours = [row[0] for row in ILMElement.objects.filter(locale__language_code=SOURCE_LANGUAGE).values_list("colour")]
     for band, colour in enumerate(colours):
         top = 210 + band * 62
@@ -182,14 +194,22 @@ def _cover_image():
         draw.polygon([(0, height), *points, (width, height)], fill=colour)
     buffer = io.BytesIO()
     picture.save(buffer, format="PNG", optimize=True)
-    image = image_model(title=title, file=ImageFile(buffer, name="demo-course-cover.png"))
+    image = image_model(title=title, file=ImageFile(buffer, name="demo-course-cover.png"), collection=collection)
     image.save()
-    return image, True
+    return image
+
+
+def course_dirs() -> list[Path]:
+    """Each folder beside this module with a course.en.yaml is a course; the five-element course first."""
+    return sorted(
+        (path.parent for path in DEMO_DIR.glob(f"*/course.{SOURCE_LANGUAGE}.yaml")),
+        key=lambda path: (path.name != "ilm-five-elements", path.name),
+    )
 
 
 class DemoLoader:
-    def __init__(self, course_dir: Path = DEMO_DIR / "ilm-five-elements"):
-        self.course_dir = course_dir
+    def __init__(self):
+        self.course_dir = None
         self.report = LoadReport()
         self.locales = {code: Locale.objects.get_or_create(language_code=code)[0] for code in ("en", "fr", "es", "pt")}
         self.source = self.locales[SOURCE_LANGUAGE]
@@ -265,40 +285,63 @@ class DemoLoader:
             )
         return catalogues
 
-    def institute(self, course_texts: dict[str, dict]) -> Institute:
+    def institute(self, course_texts: dict[str, dict], catalogues: dict[str, CourseIndexPage]) -> InstituteSectionPage:
+        """The course's institute with its workspace (curriculum.institutes), its translations, and its section of
+        the catalogue translated where the institute's name is."""
         source_fields = course_texts[SOURCE_LANGUAGE]["institute"]
-        institute = self._existing(Institute, demo_key("institute"), SOURCE_LANGUAGE)
-        if institute is None:
-            institute = Institute.objects.create(
-                name=source_fields["name"],
-                website=source_fields.get("website", ""),
-                signatory_name=source_fields.get("signatory_name", ""),
-                signatory_title=source_fields.get("signatory_title", ""),
-                logo=_drawn_image("Demo institute logo", "demo-institute-logo.png", (560, 200), _draw_logo),
-                signature=_drawn_image("Demo signature", "demo-signature.png", (520, 140), _draw_signature),
-                locale=self.source,
-                translation_key=demo_key("institute"),
+        slug = source_fields["slug"]
+        optional = ("website", "contact_email", "brand_colour")
+        fields = {key: source_fields[key] for key in optional if key in source_fields}
+        institute, setup = institute_setup(
+            name=source_fields["name"],
+            slug=slug,
+            signatory_name=source_fields.get("signatory_name", ""),
+            signatory_title=source_fields.get("signatory_title", ""),
+            **fields,
+        )
+        for made in setup.made:
+            self.report.add(f"en: {made}")
+        if institute.logo_id is None:
+            institute.logo = _drawn_image(
+                f"Logo: {institute.name}",
+                f"{slug}-logo.png",
+                (560, 200),
+                _logo_drawing(institute.brand_colour),
+                institute.collection,
             )
-            self.report.add(f"en: institute {institute.name}")
+            institute.signature = _drawn_image(
+                f"Signature: {institute.signatory_name or institute.name}",
+                f"{slug}-signature.png",
+                (520, 140),
+                _signature_drawing(17 + len(slug) % 11),
+                institute.collection,
+            )
+            institute.save()
         for language, texts in course_texts.items():
             if language != SOURCE_LANGUAGE and not self._existing(Institute, institute.translation_key, language):
                 translation = institute.copy_for_translation(self.locales[language])
                 translation.name = texts["institute"]["name"]
+                translation.signatory_title = texts["institute"].get("signatory_title", institute.signatory_title)
                 translation.save()
                 self.report.add(f"{language}: institute {translation.name}")
-        return institute
+        section = InstituteSectionPage.objects.get(institute=institute, locale=self.source)
+        for language, texts in course_texts.items():
+            if language != SOURCE_LANGUAGE and language in catalogues:
+                self._translate(section, language, {"title": texts["institute"]["name"], "slug": slug})
+        return section
 
     # -- the course ----------------------------------------------------------------------------------------------
 
-    def course(self, catalogue: CourseIndexPage):
+    def course(self, catalogues: dict[str, CourseIndexPage]):
         course_texts = {path.name.split(".")[1]: _read(path) for path in sorted(self.course_dir.glob("course.*.yaml"))}
         source_text = course_texts[SOURCE_LANGUAGE]
-        institute = self.institute(course_texts)
+        section = self.institute(course_texts, catalogues)
+        institute = section.institute
         course_key = demo_key("course", self.course_dir.name)
 
         course = self._existing(CoursePage, course_key, SOURCE_LANGUAGE)
         if course is None:
-            cover, _created = _cover_image()
+            cover = _cover_image(source_text["title"], 160 + 37 * len(source_text["title"]) % 800, institute.collection)
             course = CoursePage(
                 title=source_text["title"],
                 slug=source_text["slug"],
@@ -312,7 +355,7 @@ class DemoLoader:
             )
             for outcome in source_text["learning_outcomes"]:
                 course.learning_outcomes.add(course.learning_outcomes.model(text=outcome, locale=self.source))
-            catalogue.add_child(instance=course)
+            section.add_child(instance=course)
             _publish(course)
             self.report.add(f"en: {course.title}")
 
@@ -326,7 +369,6 @@ class DemoLoader:
                     "title": text["title"],
                     "slug": text["slug"],
                     "summary": text["summary"].strip(),
-                    "institute": institute.get_translation_or_none(self.locales[language]) or institute,
                 },
             )
             outcomes = list(translation.learning_outcomes.all())
@@ -460,6 +502,8 @@ class DemoLoader:
     @transaction.atomic
     def load(self) -> LoadReport:
         catalogues = self.site_structure()
-        self.course(catalogues[SOURCE_LANGUAGE])
+        for course_dir in course_dirs():
+            self.course_dir = course_dir
+            self.course(catalogues)
         self.synchronise_languages()
         return self.report

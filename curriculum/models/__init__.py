@@ -1,5 +1,14 @@
 from .institutes import Institute
-from .pages import CourseIndexPage, CoursePage, HomePage, LearningOutcome, LessonPage, ModulePage, QuizPage
+from .pages import (
+    CourseIndexPage,
+    CoursePage,
+    HomePage,
+    InstituteSectionPage,
+    LearningOutcome,
+    LessonPage,
+    ModulePage,
+    QuizPage,
+)
 from .snippets import ILMElement
 
 __all__ = [
@@ -8,6 +17,7 @@ __all__ = [
     "HomePage",
     "ILMElement",
     "Institute",
+    "InstituteSectionPage",
     "LearningOutcome",
     "LessonPage",
     "ModulePage",

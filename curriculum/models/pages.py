@@ -71,7 +71,7 @@ class CourseIndexPage(CurriculumPage):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["curriculum.HomePage"]
-    subpage_types = ["curriculum.CoursePage"]
+    subpage_types = ["curriculum.InstituteSectionPage"]
     max_count_per_parent = 1
 
     class Meta:
@@ -82,6 +82,40 @@ class CourseIndexPage(CurriculumPage):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.catalogue(self, params=request.GET))
+        return context
+
+
+class InstituteSectionPage(CurriculumPage):
+    """An institute's part of the catalogue: its courses live below it, and so do its editors' permissions and its
+    review workflow (granted on this page in every language's tree, see curriculum.institutes)."""
+
+    institute = models.ForeignKey(
+        "curriculum.Institute", verbose_name=_("institute"), on_delete=models.PROTECT, related_name="sections"
+    )
+    intro = RichTextField(_("introduction"), features=PARAGRAPH_FEATURES, blank=True)
+
+    # Only site administrators choose the institute: an institute's editors may edit the introduction, never move
+    # their section (and its permissions) to another institute.
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("institute", permission="superuser")]
+    translatable_fields = [
+        TranslatableField("title"),
+        TranslatableField("slug"),
+        TranslatableField("seo_title"),
+        TranslatableField("search_description"),
+        TranslatableField("intro"),
+        SynchronizedField("institute"),
+    ]
+    parent_page_types = ["curriculum.CourseIndexPage"]
+    subpage_types = ["curriculum.CoursePage"]
+
+    class Meta:
+        verbose_name = _("institute section")
+
+    def get_context(self, request, *args, **kwargs):
+        from curriculum import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.institute_section(self))
         return context
 
 
@@ -118,15 +152,21 @@ class CoursePage(CurriculumPage):
         FieldPanel("cover_image"),
         FieldPanel("level"),
         FieldPanel("estimated_hours"),
-        FieldPanel("institute"),
         InlinePanel("learning_outcomes", label=_("Learning outcomes")),
     ]
     search_fields = Page.search_fields + [index.SearchField("summary")]
-    parent_page_types = ["curriculum.CourseIndexPage"]
+    parent_page_types = ["curriculum.InstituteSectionPage"]
     subpage_types = ["curriculum.ModulePage", "curriculum.QuizPage"]
 
     class Meta:
         verbose_name = _("course")
+
+    def save(self, *args, **kwargs):
+        # A course belongs to the institute whose section holds it: nobody picks another institute in a form.
+        section = self.get_parent().specific if self.path else None
+        if isinstance(section, InstituteSectionPage):
+            self.institute_id = section.institute_id
+        return super().save(*args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         from curriculum import selectors

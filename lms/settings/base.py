@@ -133,6 +133,23 @@ WAGTAIL_SITE_NAME = "Landscape Academy"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 # "simple": no English stemming applied to French or Spanish text on PostgreSQL (SQLite never stems).
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}}
+# Translations started in the admin begin as drafts: like any edit, they reach learners after a moderator's approval.
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
+
+# What each role of a training institute may do besides its pages and collection (curriculum.institutes): the
+# instance-level limits (only their own institute's certificates, say) are in each app's admin.
+INSTITUTE_ROLE_PERMISSIONS = {
+    "editors": ["wagtailadmin.access_admin", "wagtail_localize.submit_translation"],
+    "moderators": [
+        "wagtailadmin.access_admin",
+        "wagtail_localize.submit_translation",
+        "curriculum.change_institute",
+        "certificates.view_certificate",
+        "certificates.change_certificate",
+    ],
+    "facilitators": [],
+}
+
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]

@@ -19,12 +19,11 @@ from django.utils.translation import gettext as _
 from curriculum.i18n import language_name, language_name_in
 from curriculum.models import CoursePage, ModulePage
 from curriculum.printing import FACILITATOR, LEARNER, Printable, printable
-from curriculum.selectors import live_page
+from curriculum.selectors import course_of, live_page
 from lms.pdf.render import pdf_storage, render_pdf
 
 EDITIONS = (LEARNER, FACILITATOR)
 PAPERS = {"a4": "A4", "letter": "letter"}
-FACILITATORS_GROUP = "Facilitators"
 
 
 @dataclass(frozen=True)
@@ -41,8 +40,11 @@ class WorkbookOrder:
             raise ValueError(f"Not a workbook we print: {self}")
 
 
-def can_print_facilitator_edition(user) -> bool:
-    return user.is_authenticated and (user.is_staff or user.groups.filter(name=FACILITATORS_GROUP).exists())
+def can_print_facilitator_edition(user, page: CoursePage | ModulePage) -> bool:
+    """The facilitator edition (notes, answer keys) is for the staff of the institute that owns the course: its
+    facilitators, editors and moderators, and site administrators."""
+    course = page if isinstance(page, CoursePage) else course_of(page)
+    return course.institute is not None and course.institute.has_member(user)
 
 
 def workbook_root(order: WorkbookOrder) -> CoursePage | ModulePage | None:
@@ -127,10 +129,9 @@ def workbook_path(book: Printable, order: WorkbookOrder) -> str:
     return f"workbooks/{order.page_key}/{name}"
 
 
-def expected_workbook_path(order: WorkbookOrder) -> str | None:
-    """Where the workbook of the content as it stands now is (or will be) kept; None if there is no such page."""
-    root = workbook_root(order)
-    return workbook_path(printable(root), order) if root is not None else None
+def expected_workbook_path(order: WorkbookOrder, root: CoursePage | ModulePage) -> str:
+    """Where the workbook of the content as it stands now is (or will be) kept."""
+    return workbook_path(printable(root), order)
 
 
 def claim_build(path: str) -> bool:

@@ -24,11 +24,12 @@ def download(request, page_key: uuid.UUID):
         raise Http404(
             _("There is no such workbook. Choose a language, an edition and a paper size from the course page.")
         ) from None
-    if order.edition == services.FACILITATOR and not services.can_print_facilitator_edition(request.user):
-        return render(request, "lms/workbooks/facilitators_only.html", status=403)
-    path = services.expected_workbook_path(order)
-    if path is None:
+    root = services.workbook_root(order)
+    if root is None:
         raise Http404(_("This course or module does not exist or is not published."))
+    if order.edition == services.FACILITATOR and not services.can_print_facilitator_edition(request.user, root):
+        return render(request, "lms/workbooks/facilitators_only.html", status=403)
+    path = services.expected_workbook_path(order, root)
     storage = pdf_storage()
     if not storage.exists(path) and services.claim_build(path):
         try:

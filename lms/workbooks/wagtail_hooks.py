@@ -19,4 +19,4 @@ def add_workbook_links(*, page, request, context):
         )
         available = set(languages)
         context["workbook_languages"] = [code for code, _name in settings.LANGUAGES if code in available]
-        context["can_print_facilitator_edition"] = services.can_print_facilitator_edition(request.user)
+        context["can_print_facilitator_edition"] = services.can_print_facilitator_edition(request.user, page)

@@ -47,12 +47,14 @@ def test_ten_simultaneous_completions_make_one_record(site_url, site_env):
         },
     )
     lesson_page = (
-        opener.open(f"{site_url}/en/courses/ilm-five-elements/landscape-partnership/what-is-a-landscape-partnership/")
+        opener.open(
+            f"{site_url}/en/courses/landscape-learning-institute/ilm-five-elements/landscape-partnership/what-is-a-landscape-partnership/"
+        )
         .read()
         .decode()
     )
     action = re.search(r'action="(/en/learning/lessons/[^"]+/complete/)"', lesson_page).group(1)
-    course_page = opener.open(f"{site_url}/en/courses/ilm-five-elements/").read().decode()
+    course_page = opener.open(f"{site_url}/en/courses/landscape-learning-institute/ilm-five-elements/").read().decode()
     enrol = re.search(r'action="(/en/learning/courses/[^"]+/enrol/)"', course_page).group(1)
 
     with ThreadPoolExecutor(max_workers=10) as pool:

@@ -18,7 +18,7 @@ def test_learner_signs_up_in_french_completes_lessons_and_keeps_progress_in_engl
     email = sign_up_in_french(phone, site_url, name="Awa Traoré", password=PASSWORD)
     expect(phone.get_by_role("heading", level=1)).to_have_text("Mon apprentissage")
 
-    phone.goto(site_url + "/fr/formations/gestion-integree-des-paysages-cinq-elements/")
+    phone.goto(site_url + "/fr/formations/landscape-learning-institute/gestion-integree-des-paysages-cinq-elements/")
     phone.get_by_role("button", name="S'inscrire à cette formation").click()
     expect(phone.get_by_role("status")).to_contain_text("inscription")
     phone.get_by_role("link", name="Commencer la formation").click()

@@ -48,7 +48,7 @@ def test_french_visitor_on_a_phone_browses_the_catalogue_reads_a_lesson_and_swit
 
 
 def test_untranslated_lesson_shows_the_source_with_a_notice_instead_of_an_error(site_url, desktop):
-    desktop.goto(site_url + "/es/cursos/gestion-integrada-del-paisaje-cinco-elementos/")
+    desktop.goto(site_url + "/es/cursos/landscape-learning-institute/gestion-integrada-del-paisaje-cinco-elementos/")
     desktop.get_by_role("link", name="Picture the landscape in 2045").click()
     notice = desktop.get_by_role("note").filter(has_text="Esta página aún no está traducida al español.")
     expect(notice).to_be_visible()
@@ -58,7 +58,11 @@ def test_untranslated_lesson_shows_the_source_with_a_notice_instead_of_an_error(
 
 
 def test_keyboard_user_skips_to_the_lesson_and_sees_where_focus_is(site_url, desktop):
-    desktop.goto(site_url + "/en/courses/ilm-five-elements/landscape-partnership/what-is-a-landscape-partnership/")
+    desktop.goto(
+        site_url
+        + "/en/courses/landscape-learning-institute/ilm-five-elements/landscape-partnership/"
+        + "what-is-a-landscape-partnership/"
+    )
     desktop.keyboard.press("Tab")
     skip = desktop.get_by_role("link", name="Skip to main content")
     expect(skip).to_be_focused()

@@ -10,7 +10,10 @@ from tests.browser.conftest import sign_up_in_french
 
 pytestmark = pytest.mark.browser
 DEMO = Path(__file__).resolve().parents[2] / "curriculum" / "demo" / "ilm-five-elements"
-QUIZ_FR = "/fr/formations/gestion-integree-des-paysages-cinq-elements/partenariat-paysager/verifiez-vos-acquis/"
+QUIZ_FR = (
+    "/fr/formations/landscape-learning-institute/gestion-integree-des-paysages-cinq-elements/"
+    "partenariat-paysager/verifiez-vos-acquis/"
+)
 
 
 def demo_quiz(language: str) -> list[dict]:

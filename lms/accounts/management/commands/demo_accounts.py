@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
-from lms.workbooks.services import FACILITATORS_GROUP
+from curriculum.models import Institute
 
 # Development logins only: production never runs this command (it is not part of any deployment step).
+# Each institute of the demo has an editor, a moderator and a facilitator.
 DEMO_ACCOUNTS = [
     {
         "role": "Administrator",
@@ -18,12 +18,57 @@ DEMO_ACCOUNTS = [
         "where": "/admin/",
     },
     {
-        "role": "Facilitator",
+        "role": "Editor, Landscape Learning Institute",
+        "username": "editor@example.org",
+        "email": "editor@example.org",
+        "password": "landscape-editor",
+        "display_name": "Chiara Rossi",
+        "institute": ("landscape-learning-institute", "editors"),
+        "where": "/admin/",
+    },
+    {
+        "role": "Moderator, Landscape Learning Institute",
+        "username": "moderator@example.org",
+        "email": "moderator@example.org",
+        "password": "landscape-moderator",
+        "display_name": "Dr. Amina Ouédraogo",
+        "institute": ("landscape-learning-institute", "moderators"),
+        "where": "/admin/",
+    },
+    {
+        "role": "Facilitator, Landscape Learning Institute",
         "username": "facilitator@example.org",
         "email": "facilitator@example.org",
         "password": "landscape-facilitator",
         "display_name": "Kofi Mensah",
-        "group": FACILITATORS_GROUP,
+        "institute": ("landscape-learning-institute", "facilitators"),
+        "where": "/en/accounts/login/",
+    },
+    {
+        "role": "Editor, Sahel Restoration Centre",
+        "username": "editor.sahel@example.org",
+        "email": "editor.sahel@example.org",
+        "password": "sahel-editor",
+        "display_name": "Mariam Diallo",
+        "institute": ("sahel-restoration-centre", "editors"),
+        "where": "/admin/",
+    },
+    {
+        "role": "Moderator, Sahel Restoration Centre",
+        "username": "moderator.sahel@example.org",
+        "email": "moderator.sahel@example.org",
+        "password": "sahel-moderator",
+        "display_name": "Issoufou Maïga",
+        "institute": ("sahel-restoration-centre", "moderators"),
+        "where": "/admin/",
+    },
+    {
+        "role": "Facilitator, Sahel Restoration Centre",
+        "username": "facilitator.sahel@example.org",
+        "email": "facilitator.sahel@example.org",
+        "password": "sahel-facilitator",
+        "display_name": "Fatou Sow",
+        "institute": ("sahel-restoration-centre", "facilitators"),
         "where": "/en/accounts/login/",
     },
     {
@@ -55,9 +100,13 @@ class Command(BaseCommand):
             if created:
                 user.set_password(account["password"])
                 user.save()
-            if "group" in account:
-                user.groups.add(Group.objects.get_or_create(name=account["group"])[0])
+            if "institute" in account:
+                slug, role = account["institute"]
+                institute = Institute.objects.filter(slug=slug, locale__language_code=settings.LANGUAGE_CODE).first()
+                if institute is None:
+                    raise CommandError(f"Load the demo first (manage.py load_demo): there is no institute {slug}.")
+                user.groups.add(getattr(institute, role))
             self.stdout.write(
-                f"{account['role']:<14} http://127.0.0.1:8000{account['where']:<22} "
+                f"{account['role']:<42} http://127.0.0.1:8000{account['where']:<20} "
                 f"{account['email']} / {account['password']}"
             )
