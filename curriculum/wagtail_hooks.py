@@ -1,12 +1,14 @@
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.models import Locale
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from curriculum.admin_scope import InstituteScopedPolicy, scoped_views
-from curriculum.institutes import institute_workspace
+from curriculum.admin_scope import ADMIN_ROLES, InstituteScopedPolicy, scoped_views
+from curriculum.institutes import institute_keys_of, institute_workspace
 from curriculum.models import ILMElement, Institute
 
 
@@ -42,3 +44,30 @@ def complete_new_institute(request, instance):
     """An institute added in the admin gets its workspace at once: groups, collection, workflow and sections."""
     if isinstance(instance, Institute) and instance.locale_id == Locale.get_default().pk:
         institute_workspace(instance)
+
+
+@hooks.register("register_admin_urls")
+def register_course_translation_urls():
+    from django.urls import include, path
+
+    from curriculum import admin_views
+
+    return [path("course-translations/", include((admin_views.urlpatterns, "course_translations")))]
+
+
+class InstituteStaffMenuItem(MenuItem):
+    def is_shown(self, request):
+        return bool(institute_keys_of(request.user, ADMIN_ROLES))
+
+
+@hooks.register("register_reports_menu_item")
+def register_course_translations_menu_item():
+    return InstituteStaffMenuItem(
+        _("Course translations"), reverse("course_translations:index"), icon_name="site", order=8000
+    )
+
+
+@hooks.register("construct_reports_menu")
+def hide_unscoped_translations_report(request, menu_items):
+    # wagtail-localize's report lists every institute's translations; "Course translations" replaces it.
+    menu_items[:] = [item for item in menu_items if item.url != reverse("wagtail_localize:translations_report")]

@@ -5,10 +5,12 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from curriculum.admin_views import localize_guard_patterns
 from lms import views
 from lms.certificates.urls import download_urlpatterns
 
-urlpatterns = [
+# wagtail-localize's translate and sync views, checked first for the user's right to edit what they translate.
+urlpatterns = localize_guard_patterns + [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", views.health, name="health"),

@@ -105,8 +105,16 @@ def test_demo_accounts_exist_for_every_role_and_log_in(client, settings):
     assert "facilitator@example.org / landscape-facilitator" in output.getvalue()
     from django.contrib.auth import get_user_model
 
-    facilitator = get_user_model().objects.get(email="facilitator@example.org")
-    assert facilitator.groups.filter(name="Facilitators").exists()
+    for email, group in (
+        ("editor@example.org", "Landscape Learning Institute editors"),
+        ("moderator@example.org", "Landscape Learning Institute moderators"),
+        ("facilitator@example.org", "Landscape Learning Institute facilitators"),
+        ("editor.sahel@example.org", "Sahel Restoration Centre editors"),
+        ("moderator.sahel@example.org", "Sahel Restoration Centre moderators"),
+        ("facilitator.sahel@example.org", "Sahel Restoration Centre facilitators"),
+    ):
+        assert list(get_user_model().objects.get(email=email).groups.values_list("name", flat=True)) == [group]
+        assert email in output.getvalue()
     assert get_user_model().objects.filter(email="learner@example.org").count() == 1
     response = client.post("/en/accounts/login/", {"username": "learner@example.org", "password": "landscape-learner"})
     assert response["Location"] == "/fr/learning/"

@@ -1,3 +1,5 @@
+import re
+
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +8,13 @@ from wagtail.models import TranslatableMixin
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from curriculum.models.snippets import validate_dark_enough
+
+DEFAULT_BRAND_COLOUR = "#24583a"
+
+
+def css_colour(value: str) -> str:
+    """A colour safe to write into a stylesheet: #rrggbb as validated, else the default (never arbitrary CSS)."""
+    return value if re.fullmatch(r"#[0-9a-fA-F]{6}", value or "") else DEFAULT_BRAND_COLOUR
 
 
 class Institute(TranslatableMixin, models.Model):
@@ -36,7 +45,7 @@ class Institute(TranslatableMixin, models.Model):
     brand_colour = models.CharField(
         _("brand colour"),
         max_length=7,
-        default="#24583a",
+        default=DEFAULT_BRAND_COLOUR,
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #rrggbb.")), validate_dark_enough],
         help_text=_("Printed on certificates and workbook covers behind white text, so it must be dark enough."),
     )
@@ -123,6 +132,10 @@ class Institute(TranslatableMixin, models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def print_colour(self) -> str:
+        return css_colour(self.brand_colour)
 
     def groups(self):
         return [group for group in (self.editors, self.moderators, self.facilitators) if group is not None]

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from curriculum.models.institutes import css_colour
+
 # Ten characters a person can read off paper and type: no 0/O, 1/I/L, 5/S or 8/B to confuse.
 CODE_ALPHABET = "2346789ACDEFGHJKMNPQRTUVWXYZ"
 CODE_LENGTH = 10
@@ -30,6 +32,8 @@ class Certificate(models.Model):
     learner_name = models.CharField(_("learner's name"), max_length=200, editable=False)
     course_titles = models.JSONField(_("course title by language"), editable=False)
     institute = models.JSONField(_("institute"), default=dict, editable=False)  # names by language, signatory...
+    # The owning institute's translation_key: whose staff see and revoke this certificate in the admin.
+    institute_key = models.UUIDField(_("institute key"), null=True, blank=True, editable=False, db_index=True)
     elements = models.JSONField(_("ILM elements covered"), default=list, editable=False)
     hours = models.PositiveSmallIntegerField(_("hours"), editable=False)
     completed_on = models.DateField(_("completed on"), editable=False)
@@ -63,6 +67,15 @@ class Certificate(models.Model):
 
     def institute_name(self, language: str) -> str:
         return self._in(self.institute.get("names", {}), language)
+
+    def signatory_title(self, language: str) -> str:
+        titles = self.institute.get("signatory_titles") or {}
+        return self._in(titles, language) or self.institute.get("signatory_title", "")
+
+    @property
+    def brand_colour(self) -> str:
+        """The institute's colour when issued (checked again here: it is written into the PDF's stylesheet)."""
+        return css_colour(self.institute.get("brand_colour", ""))
 
     def element_titles(self, language: str) -> list[tuple[int, str]]:
         return [(element["number"], self._in(element["titles"], language)) for element in self.elements]

@@ -1,13 +1,14 @@
-"""Institute staff see issued certificates in the admin and revoke one, with a reason. Nobody adds or edits one:
-certificates are issued by completing a course."""
+"""Institute staff see the certificates issued for their institute's courses in the admin and revoke one, with a
+reason; another institute's certificates are out of their reach. Nobody adds or edits one: certificates are issued by
+completing a course."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from curriculum.admin_scope import InstituteScopedPolicy, scoped_views
 from lms.certificates import services
 from lms.certificates.models import Certificate
 
@@ -39,7 +40,7 @@ class RevocationForm(forms.ModelForm):
         return self.instance
 
 
-class NoAddingPolicy(ModelPermissionPolicy):
+class CertificatePolicy(InstituteScopedPolicy):
     def user_has_permission(self, user, action):
         return action != "add" and super().user_has_permission(user, action)
 
@@ -47,6 +48,7 @@ class NoAddingPolicy(ModelPermissionPolicy):
         return any(self.user_has_permission(user, action) for action in actions)
 
 
+@scoped_views
 class CertificateViewSet(ModelViewSet):
     model = Certificate
     icon = "doc-full-inverse"
@@ -63,7 +65,7 @@ class CertificateViewSet(ModelViewSet):
         return RevocationForm
 
 
-register_permission_policy(Certificate, NoAddingPolicy(Certificate))
+register_permission_policy(Certificate, CertificatePolicy(Certificate, institute_key_field="institute_key"))
 certificate_viewset = CertificateViewSet("issued_certificates")
 
 

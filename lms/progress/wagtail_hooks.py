@@ -7,7 +7,7 @@ from curriculum.models import CoursePage, LessonPage, ModulePage
 from curriculum.pages_hooks import CURRICULUM_PAGE_CONTEXT
 from curriculum.selectors import pages_in_language
 from lms.progress import selectors, services
-from lms.progress.reports import InstituteCoursesPanel
+from lms.progress.reports import InstituteCoursesPanel, InstituteReportView
 
 
 def _course_of(page, ancestors):
@@ -57,4 +57,11 @@ def add_learner_progress(*, page, request, context):
 @hooks.register("construct_homepage_panels")
 def add_institute_courses_panel(request, panels):
     if request.user.is_superuser or request.user.has_perm("wagtailadmin.access_admin"):
-        panels.append(InstituteCoursesPanel())
+        panels.append(InstituteCoursesPanel(request.user))
+
+
+@hooks.register("register_admin_urls")
+def register_institute_report_url():
+    from django.urls import path
+
+    return [path("institute-reports/<int:institute_id>/", InstituteReportView.as_view(), name="institute_report")]

@@ -86,6 +86,8 @@ def workbook_html(book: Printable, order: WorkbookOrder) -> str:
                 "edition_label": _("Facilitator edition") if facilitator else _("Learner edition"),
                 "facilitator": facilitator,
                 "institute_name": institute.name if institute else "",
+                "brand_colour": institute.print_colour if institute else "#000000",
+                "logo_url": institute.logo.get_rendition("max-600x240").url if institute and institute.logo_id else "",
                 "content_date": format_date(book.content_date, format="long", locale=order.language)
                 if book.content_date
                 else "",
