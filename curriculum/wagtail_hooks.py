@@ -1,3 +1,4 @@
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -9,7 +10,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from curriculum.admin_scope import ADMIN_ROLES, InstituteScopedPolicy, scoped_views
 from curriculum.institutes import institute_keys_of, institute_workspace
-from curriculum.models import ILMElement, Institute
+from curriculum.models import ILMElement, Institute, InstituteSectionPage
 
 
 class ILMElementViewSet(SnippetViewSet):
@@ -71,3 +72,17 @@ def register_course_translations_menu_item():
 def hide_unscoped_translations_report(request, menu_items):
     # wagtail-localize's report lists every institute's translations; "Course translations" replaces it.
     menu_items[:] = [item for item in menu_items if item.url != reverse("wagtail_localize:translations_report")]
+
+
+@hooks.register("construct_page_chooser_queryset")
+def hide_other_institutes_unpublished_pages(pages, request):
+    """Editors may link to any published page; another institute's unpublished pages stay out of their choosers."""
+    if request.user.is_superuser:
+        return pages
+    own_keys = institute_keys_of(request.user, ADMIN_ROLES)
+    others_courses = Q()
+    for section in InstituteSectionPage.objects.exclude(institute__translation_key__in=own_keys).only("path"):
+        others_courses |= Q(path__startswith=section.path)
+    if not others_courses:
+        return pages
+    return pages.filter(~others_courses | Q(live=True))

@@ -334,3 +334,17 @@ def test_a_po_file_from_another_course_is_refused_with_a_message(client, institu
     not_po.name = "photo.jpg"
     response = client.post(f"/admin/course-translations/{own.pk}/pt/po/import/", {"po_file": not_po}, follow=True)
     assert "Choose a .po file" in response.content.decode()
+
+
+def test_page_choosers_offer_another_institutes_published_pages_but_not_its_drafts(editor_a):
+    other_course = course_of_institute(SECOND_INSTITUTE)
+    draft = LessonPage(title="Draft lesson on grazing plans", slug="grazing-draft", body=[], live=False)
+    LessonPage.objects.descendant_of(other_course).first().get_parent().add_child(instance=draft)
+    own_draft = LessonPage(title="Draft lesson on boundaries", slug="boundaries-draft", body=[], live=False)
+    LessonPage.objects.descendant_of(course_of_institute(FIRST_INSTITUTE)).first().get_parent().add_child(
+        instance=own_draft
+    )
+    results = editor_a.get("/admin/choose-page/search/?q=draft+lesson").content.decode()
+    assert "Draft lesson on boundaries" in results and "grazing plans" not in results
+    linkable = editor_a.get("/admin/choose-page/search/?q=farmer").content.decode()
+    assert "Farmer-led restoration in a landscape partnership" in linkable, "published pages can be linked to"
