@@ -348,3 +348,21 @@ def test_page_choosers_offer_another_institutes_published_pages_but_not_its_draf
     assert "Draft lesson on boundaries" in results and "grazing plans" not in results
     linkable = editor_a.get("/admin/choose-page/search/?q=farmer").content.decode()
     assert "Farmer-led restoration in a landscape partnership" in linkable, "published pages can be linked to"
+
+
+def test_an_editor_translates_their_course_in_the_admin_and_works_on_it_in_the_translation_editor(editor_a):
+    from wagtail.models import Locale
+
+    course = course_of_institute(FIRST_INSTITUTE)
+    portuguese = Locale.objects.get(language_code="pt")
+    response = editor_a.post(
+        f"/admin/localize/submit/page/{course.pk}/", {"locales": [portuguese.pk], "include_subtree": "on"}
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    translated = CoursePage.objects.get(translation_key=course.translation_key, locale=portuguese)
+    assert translated.alias_of_id is None
+    assert editor_a.get(f"/admin/pages/{translated.pk}/edit/").status_code == 200
+    lessons = LessonPage.objects.descendant_of(translated)
+    assert lessons.count() == LessonPage.objects.descendant_of(course).count()
+    status = editor_a.get(f"/admin/course-translations/{course.pk}/").content.decode()
+    assert "% translated" in status

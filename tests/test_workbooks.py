@@ -269,3 +269,9 @@ def test_refreshing_the_preparing_page_queues_one_build(client, settings):
     for _refresh in range(4):
         assert client.get(url).status_code == 202
     assert DBTaskResult.objects.ready().count() == 1
+
+
+def test_every_facilitator_note_of_the_demo_prints_in_the_facilitator_edition():
+    order = WorkbookOrder(page_key=module(2).translation_key, language="en", edition="facilitator", paper="a4")
+    html = services.workbook_html(printable(module(2)), order)
+    assert "Allow the full 60 minutes" in html

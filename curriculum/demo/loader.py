@@ -13,11 +13,13 @@ from pathlib import Path
 import yaml
 from django.core.files.images import ImageFile
 from django.db import transaction
+from wagtail.blocks import StructBlock
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Site
 from wagtail_localize.models import LocaleSynchronization
 from wagtail_localize.synctree import synchronize_tree
 
+from curriculum.blocks import LessonBodyBlock
 from curriculum.institutes import institute_setup
 from curriculum.models import (
     CourseIndexPage,
@@ -60,6 +62,11 @@ def _publish(page: Page):
 
 def _body(blocks: list[dict], *, lesson_key: uuid.UUID, source_blocks: list[dict] | None = None) -> list[dict]:
     """StreamField raw data: one {type, value, id} per block; a translation keeps its source block's id."""
+    for block in blocks:
+        block_type, value = next(iter(block.items()))
+        if isinstance(LessonBodyBlock.base_blocks[block_type], StructBlock) and not isinstance(value, dict):
+            # Wagtail would store it and render nothing; wagtail-localize would fail to translate the page.
+            raise ValueError(f"Lesson {lesson_key}: a {block_type} block needs its fields (title:, text:, ...)")
     if source_blocks is not None:
         source_types = [next(iter(block)) for block in source_blocks]
         types = [next(iter(block)) for block in blocks]
