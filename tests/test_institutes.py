@@ -209,6 +209,21 @@ def test_a_moderator_edits_their_own_institute_snippet_only(client, institute_me
     assert "Landscape Learning Institute" in listing and "Sahel Restoration Centre" not in listing
     own, other = institute(FIRST_INSTITUTE), institute(SECOND_INSTITUTE)
     assert client.get(f"/admin/snippets/curriculum/institute/edit/{own.pk}/").status_code == 200
+    branding = {
+        "name": own.name,
+        "slug": "renamed-by-a-moderator",
+        "website": own.website,
+        "contact_email": own.contact_email,
+        "logo": own.logo_id,
+        "brand_colour": "#1f4e79",
+        "signatory_name": own.signatory_name,
+        "signatory_title": own.signatory_title,
+        "signature": own.signature_id,
+    }
+    saved = client.post(f"/admin/snippets/curriculum/institute/edit/{own.pk}/", branding)
+    assert saved.status_code == 302
+    own.refresh_from_db()
+    assert own.brand_colour == "#1f4e79" and own.slug == FIRST_INSTITUTE, "the slug is for administrators"
     for language in LANGUAGES:
         for version in Institute.objects.filter(translation_key=other.translation_key, locale__language_code=language):
             assert refused(client.get(f"/admin/snippets/curriculum/institute/edit/{version.pk}/"))

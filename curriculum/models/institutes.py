@@ -90,7 +90,8 @@ class Institute(TranslatableMixin, models.Model):
 
     panels = [
         FieldPanel("name"),
-        FieldPanel("slug"),
+        # The slug names the institute's sections and is how create_institute finds it again: administrators only.
+        FieldPanel("slug", permission="superuser"),
         FieldPanel("website"),
         FieldPanel("contact_email"),
         FieldPanel("logo"),
