@@ -76,6 +76,7 @@ def scoped_views(viewset_class):
         "usage_view_class": "change",
         "history_view_class": "change",
         "inspect_view_class": "view",
+        "copy_view_class": "change",
     }
     attributes = {
         name: scoped(getattr(viewset_class, name), action)

@@ -6,7 +6,7 @@ it is given by id; the guards add the check an institute needs: may this user ed
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -18,8 +18,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Locale, Page
 from wagtail.permissions import policy_registry
 from wagtail.snippets.views.snippets import get_snippet_model_from_url_params
-from wagtail_localize.models import TranslationSource
-from wagtail_localize.views import submit_translations, update_translations
+from wagtail_localize.models import Translation, TranslationSource
+from wagtail_localize.views import edit_translation, submit_translations, update_translations
 
 from curriculum import translation
 from curriculum.admin_scope import ADMIN_ROLES
@@ -106,6 +106,7 @@ class CourseTranslationsView(WagtailAdminTemplateMixin, TemplateView):
         return context
 
 
+@require_POST  # it starts the language's translation records
 def export_po(request, course_id: int, language_code: str):
     course = _course_for_editing(request.user, course_id)
     locale = _locale(language_code)
@@ -160,7 +161,7 @@ def update_from_source(request, course_id: int):
     updated = 0
     for page in translation.course_pages(course):
         source = TranslationSource.objects.filter(object_id=page.translation_key, locale=page.locale_id).first()
-        if source is not None and page.last_published_at and page.last_published_at > source.last_updated_at:
+        if source is not None and translation.is_out_of_date(source, page):
             source.update_from_db()
             updated += 1
     messages.success(request, _("%(pages)d pages updated from the source.") % {"pages": updated})
@@ -180,15 +181,25 @@ urlpatterns = [
 # -- guards in front of wagtail-localize ----------------------------------------------------------------------------
 
 
+def _may_change(user, instance) -> bool:
+    if isinstance(instance, Page):
+        return instance.permissions_for_user(user).can_edit()
+    return policy_registry.get_by_type(type(instance)).user_has_permission_for_instance(user, "change", instance)
+
+
 def guarded_page_translation(request, page_id: int):
-    _page_for_editing(request.user, page_id)
+    """Starting a translation turns the language's aliases into pages with whatever strings translation memory holds,
+    and they are live (wagtail-localize writes the live row): so only those who may publish the page start one.
+    Editors translate through the course's PO file and the translation editor; a moderator publishes."""
+    page = _page_for_editing(request.user, page_id)
+    if not page.permissions_for_user(request.user).can_publish():
+        raise PermissionDenied
     return submit_translations.SubmitPageTranslationView.as_view()(request, page_id=page_id)
 
 
 def guarded_snippet_translation(request, app_label: str, model_name: str, pk: str):
     model = get_snippet_model_from_url_params(app_label, model_name)
-    instance = get_object_or_404(model, pk=pk)
-    if not policy_registry.get_by_type(model).user_has_permission_for_instance(request.user, "change", instance):
+    if not _may_change(request.user, get_object_or_404(model, pk=pk)):
         raise PermissionDenied
     return submit_translations.SubmitSnippetTranslationView.as_view()(
         request, app_label=app_label, model_name=model_name, pk=pk
@@ -202,11 +213,26 @@ def guarded_update_translations(request, translation_source_id: int):
         permissions = instance.permissions_for_user(request.user)
         if not permissions.can_edit() or (request.POST.get("publish_translations") and not permissions.can_publish()):
             raise PermissionDenied
-    elif not policy_registry.get_by_type(type(instance)).user_has_permission_for_instance(
-        request.user, "change", instance
-    ):
+    elif not _may_change(request.user, instance):
         raise PermissionDenied
     return update_translations.UpdateTranslationsView.as_view()(request, translation_source_id=translation_source_id)
+
+
+def _guarded_by_target(view):
+    """wagtail-localize's translation editor endpoints check the model-wide permission for snippets: check the
+    translated object itself (another institute's institute snippet, say)."""
+
+    def guarded(request, translation_id: int, **kwargs):
+        translation_record = get_object_or_404(Translation, pk=translation_id)
+        try:
+            target = translation_record.get_target_instance()
+        except ObjectDoesNotExist:  # not made yet: whoever may change the source may translate it
+            target = translation_record.source.get_source_instance()
+        if not _may_change(request.user, target):
+            raise PermissionDenied
+        return view(request, translation_id=translation_id, **kwargs)
+
+    return guarded
 
 
 def translations_report_moved(request):
@@ -219,6 +245,19 @@ localize_guard_patterns = [
     path("admin/localize/submit/page/<int:page_id>/", guarded_page_translation),
     path("admin/localize/submit/snippet/<slug:app_label>/<slug:model_name>/<str:pk>/", guarded_snippet_translation),
     path("admin/localize/update/<int:translation_source_id>/", guarded_update_translations),
+    *(
+        path(f"admin/localize/translate/<int:translation_id>/{rest}", _guarded_by_target(view))
+        for rest, view in (
+            ("strings/<int:string_segment_id>/edit/", edit_translation.edit_string_translation),
+            ("overrides/<int:overridable_segment_id>/edit/", edit_translation.edit_override),
+            ("pofile/download/", edit_translation.download_pofile),
+            ("pofile/upload/", edit_translation.upload_pofile),
+            ("machine_translate/", edit_translation.machine_translate),
+            ("preview/", edit_translation.preview_translation),
+            ("preview/<str:mode>/", edit_translation.preview_translation),
+            ("disable/", edit_translation.stop_translation),
+        )
+    ),
     path("admin/localize/reports/translations/", translations_report_moved),
     path("admin/localize/reports/translations/results/", translations_report_moved),
 ]

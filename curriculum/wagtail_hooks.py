@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -44,7 +45,13 @@ register_snippet(InstituteViewSet)
 def complete_new_institute(request, instance):
     """An institute added in the admin gets its workspace at once: groups, collection, workflow and sections."""
     if isinstance(instance, Institute) and instance.locale_id == Locale.get_default().pk:
-        institute_workspace(instance)
+        try:
+            institute_workspace(instance)
+        except Institute.DoesNotExist:
+            messages.warning(
+                request,
+                _("The institute is saved, but there is no course catalogue to put its section under yet."),
+            )
 
 
 @hooks.register("register_admin_urls")

@@ -270,7 +270,9 @@ def test_another_institutes_course_translations_are_out_of_reach(editor_a):
     other = course_of_institute(SECOND_INSTITUTE)
     assert "Farmer-led" not in editor_a.get("/admin/course-translations/").content.decode()
     assert refused(editor_a.get(f"/admin/course-translations/{other.pk}/"))
-    assert refused(editor_a.get(f"/admin/course-translations/{other.pk}/pt/po/"))
+    assert refused(editor_a.post(f"/admin/course-translations/{other.pk}/pt/po/"))
+    own = course_of_institute(FIRST_INSTITUTE)
+    assert editor_a.get(f"/admin/course-translations/{own.pk}/pt/po/").status_code == 405, "export is a POST"
     assert refused(editor_a.get(f"/admin/localize/submit/page/{other.pk}/"))
     assert editor_a.get("/admin/localize/reports/translations/")["Location"] == "/admin/course-translations/"
 
@@ -284,7 +286,7 @@ def test_a_course_goes_out_as_one_po_file_and_comes_back_translated(client, inst
     page = client.get(f"/admin/course-translations/{course.pk}/").content.decode()
     assert "Translated in the editor" in page, "the French pages were written in the page editor"
 
-    exported = client.get(f"/admin/course-translations/{course.pk}/pt/po/")
+    exported = client.post(f"/admin/course-translations/{course.pk}/pt/po/")
     assert exported["Content-Disposition"] == 'attachment; filename="farmer-led-restoration.pt.po"'
     po = polib.pofile(exported.content.decode())
     assert po.metadata["Language"] == "pt" and len(po) > 50
@@ -320,7 +322,7 @@ def test_a_course_goes_out_as_one_po_file_and_comes_back_translated(client, inst
 def test_a_changed_source_shows_the_translation_out_of_date_until_synced(client, institute_member):
     course = course_of_institute(SECOND_INSTITUTE)
     client.force_login(institute_member("moderators", SECOND_INSTITUTE))
-    client.get(f"/admin/course-translations/{course.pk}/pt/po/")  # starts the Portuguese translation
+    client.post(f"/admin/course-translations/{course.pk}/pt/po/")  # starts the Portuguese translation
     assert "Up to date" in client.get(f"/admin/course-translations/{course.pk}/").content.decode()
 
     lesson = LessonPage.objects.get(title="Tracking progress simply", locale__language_code="en")
@@ -332,7 +334,7 @@ def test_a_changed_source_shows_the_translation_out_of_date_until_synced(client,
     client.post(f"/admin/course-translations/{course.pk}/update/")
     page = client.get(f"/admin/course-translations/{course.pk}/").content.decode()
     assert "changed since" not in page
-    po = polib.pofile(client.get(f"/admin/course-translations/{course.pk}/pt/po/").content.decode())
+    po = polib.pofile(client.post(f"/admin/course-translations/{course.pk}/pt/po/").content.decode())
     assert "Tracking progress, simply" in [entry.msgid for entry in po]
 
 
@@ -365,19 +367,41 @@ def test_page_choosers_offer_another_institutes_published_pages_but_not_its_draf
     assert "Farmer-led restoration in a landscape partnership" in linkable, "published pages can be linked to"
 
 
-def test_an_editor_translates_their_course_in_the_admin_and_works_on_it_in_the_translation_editor(editor_a):
+def test_a_moderator_starts_a_translation_in_the_admin_and_an_editor_works_on_its_strings(client, institute_member):
+    """Starting one turns live aliases into pages: moderators only. Editors then translate strings, unpublished."""
     from wagtail.models import Locale
 
     course = course_of_institute(FIRST_INSTITUTE)
     portuguese = Locale.objects.get(language_code="pt")
-    response = editor_a.post(
-        f"/admin/localize/submit/page/{course.pk}/", {"locales": [portuguese.pk], "include_subtree": "on"}
-    )
-    assert response.status_code == 302, response.content.decode()[:3000]
+    submit = {"locales": [portuguese.pk], "include_subtree": "on"}
+    editor = institute_member("editors", FIRST_INSTITUTE)
+    client.force_login(editor)
+    assert refused(client.post(f"/admin/localize/submit/page/{course.pk}/", submit))
+    assert CoursePage.objects.get(translation_key=course.translation_key, locale=portuguese).alias_of_id
+
+    client.force_login(institute_member("moderators", FIRST_INSTITUTE))
+    assert client.post(f"/admin/localize/submit/page/{course.pk}/", submit).status_code == 302
     translated = CoursePage.objects.get(translation_key=course.translation_key, locale=portuguese)
-    assert translated.alias_of_id is None
-    assert editor_a.get(f"/admin/pages/{translated.pk}/edit/").status_code == 200
-    lessons = LessonPage.objects.descendant_of(translated)
-    assert lessons.count() == LessonPage.objects.descendant_of(course).count()
-    status = editor_a.get(f"/admin/course-translations/{course.pk}/").content.decode()
-    assert "% translated" in status
+    assert translated.alias_of_id is None and translated.title == course.title, "English text until translated"
+    assert LessonPage.objects.descendant_of(translated).count() == LessonPage.objects.descendant_of(course).count()
+
+    client.force_login(editor)
+    assert client.get(f"/admin/pages/{translated.pk}/edit/").status_code == 200, "the translation editor"
+    assert "% translated" in client.get(f"/admin/course-translations/{course.pk}/").content.decode()
+
+
+def test_another_institutes_snippet_translation_is_out_of_reach(client, institute_member):
+    from wagtail.models import Locale
+    from wagtail_localize.models import Translation, TranslationSource
+
+    other = institute(SECOND_INSTITUTE)
+    portuguese = Locale.objects.get(language_code="pt")
+    other.copy_for_translation(portuguese).save()
+    source, _created = TranslationSource.get_or_create_from_instance(other)
+    translation = Translation.objects.create(source=source, target_locale=portuguese)
+    client.force_login(institute_member("moderators", FIRST_INSTITUTE))
+    assert refused(client.get(f"/admin/localize/translate/{translation.pk}/pofile/download/"))
+    assert refused(client.post(f"/admin/localize/translate/{translation.pk}/disable/"))
+    assert Translation.objects.get(pk=translation.pk).enabled
+    client.force_login(institute_member("moderators", SECOND_INSTITUTE))
+    assert client.get(f"/admin/localize/translate/{translation.pk}/pofile/download/").status_code == 200

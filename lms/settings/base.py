@@ -133,7 +133,9 @@ WAGTAIL_SITE_NAME = "Landscape Academy"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 # "simple": no English stemming applied to French or Spanish text on PostgreSQL (SQLite never stems).
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}}
-# Translations started in the admin begin as drafts: like any edit, they reach learners after a moderator's approval.
+# A page translated in the admin where the language had no page yet starts as a draft. (Where the language shows an
+# alias, wagtail-localize turns it into a page that stays live: so only moderators start translations, see
+# curriculum/admin_views.guarded_page_translation.)
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 
 # What each role of a training institute may do besides its pages and collection (curriculum.institutes): the
