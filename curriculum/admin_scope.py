@@ -55,6 +55,8 @@ class ScopedObjectMixin:
 
 
 class ScopedIndexMixin:
+    """List the records the user may change or view (whichever their role has) in their own institutes."""
+
     def get_base_queryset(self):
         allowed = self.permission_policy.instances_user_has_any_permission_for(self.request.user, ["change", "view"])
         return super().get_base_queryset().filter(pk__in=allowed.values("pk"))
@@ -62,15 +64,15 @@ class ScopedIndexMixin:
 
 def scoped(view_class, action: str = "change"):
     """`view_class` with the per-object check (or, for an index view, the per-institute listing)."""
-    is_index = hasattr(view_class, "get_base_queryset") and not hasattr(view_class, "get_object")
-    mixin = ScopedIndexMixin if is_index else ScopedObjectMixin
-    return type(f"Scoped{view_class.__name__}", (mixin, view_class), {"scope_action": action})
+    if hasattr(view_class, "get_base_queryset") and not hasattr(view_class, "get_object"):
+        return type(f"Scoped{view_class.__name__}", (ScopedIndexMixin, view_class), {})
+    return type(f"Scoped{view_class.__name__}", (ScopedObjectMixin, view_class), {"scope_action": action})
 
 
 def scoped_views(viewset_class):
     """A viewset class whose index lists only the user's institutes' records and whose other views refuse others'."""
     names = {
-        "index_view_class": "view",
+        "index_view_class": None,
         "edit_view_class": "change",
         "delete_view_class": "delete",
         "usage_view_class": "change",

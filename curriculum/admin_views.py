@@ -158,12 +158,7 @@ def publish_translations(request, course_id: int, language_code: str):
 def update_from_source(request, course_id: int):
     """Read the source pages' strings again where they changed since: the translations then show what is new."""
     course = _course_for_editing(request.user, course_id)
-    updated = 0
-    for page in translation.course_pages(course):
-        source = TranslationSource.objects.filter(object_id=page.translation_key, locale=page.locale_id).first()
-        if source is not None and translation.is_out_of_date(source, page):
-            source.update_from_db()
-            updated += 1
+    updated = translation.course_sources_update(course)
     messages.success(request, _("%(pages)d pages updated from the source.") % {"pages": updated})
     return redirect("course_translations:course", course_id=course.pk)
 

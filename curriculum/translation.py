@@ -80,6 +80,31 @@ def is_out_of_date(source: TranslationSource, page: Page) -> bool:
     return bool(page.last_published_at and page.last_published_at > source.last_updated_at)
 
 
+def sources_of(pages: list[Page]) -> dict:
+    """wagtail-localize's record of each source page's strings, by translation_key, in one query."""
+    return {
+        source.object_id: source
+        for source in TranslationSource.objects.filter(
+            object_id__in=[page.translation_key for page in pages], locale__in={page.locale_id for page in pages}
+        )
+    }
+
+
+def course_sources_update(course: CoursePage) -> int:
+    """Read the strings of the source pages published since wagtail-localize last did: the translations then show
+    what is new. Returns how many pages were read again."""
+    pages = course_pages(course)
+    sources = sources_of(pages)
+    stale = [
+        sources[page.translation_key]
+        for page in pages
+        if page.translation_key in sources and is_out_of_date(sources[page.translation_key], page)
+    ]
+    for source in stale:
+        source.update_from_db()
+    return len(stale)
+
+
 def _progress(translations: list[Translation]) -> dict[tuple[int, int], tuple[int, int]]:
     """(strings, translated strings) per (source, target locale), as Translation.get_progress counts them, in one
     query per language instead of one per page and language."""
@@ -118,10 +143,7 @@ def course_translation_status(course: CoursePage) -> tuple[list[PageRow], list[L
         (target.translation_key, target.locale_id): target
         for target in Page.objects.filter(translation_key__in=keys, locale__in=locales)
     }
-    sources = {
-        source.object_id: source
-        for source in TranslationSource.objects.filter(object_id__in=keys, locale=course.locale_id)
-    }
+    sources = sources_of(pages)
     enabled = list(Translation.objects.filter(source__in=sources.values(), enabled=True).select_related("source"))
     translations = {
         (translation.source.object_id, translation.target_locale_id): translation for translation in enabled
@@ -185,12 +207,17 @@ def _translations_for_po(course: CoursePage, locale: Locale) -> list[tuple[Page,
         target.translation_key: target
         for target in Page.objects.filter(translation_key__in=[page.translation_key for page in pages], locale=locale)
     }
+    sources = sources_of(pages)
+    translations = {
+        translation.source_id: translation
+        for translation in Translation.objects.filter(source__in=sources.values(), target_locale=locale)
+    }
     for page in pages:
         if not page.live:
             continue
         target = targets.get(page.translation_key)
-        source = TranslationSource.objects.filter(object_id=page.translation_key, locale=page.locale_id).first()
-        translation = Translation.objects.filter(source=source, target_locale=locale).first() if source else None
+        source = sources.get(page.translation_key)
+        translation = translations.get(source.pk) if source else None
         if target is not None and target.alias_of_id is None and (translation is None or not translation.enabled):
             continue  # written in the page editor
         if source is None:
