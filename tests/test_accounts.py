@@ -279,3 +279,109 @@ def test_an_ipv6_client_cannot_escape_the_limit_by_changing_address(client, lear
         "/en/accounts/login/", {"username": learner.email, "password": PASSWORD}, REMOTE_ADDR="2001:db8:1:2::99"
     )
     assert "Too many attempts" in response.content.decode()
+
+
+def log_in(email, password):
+    """A new browser logs in on the site: whether it worked."""
+    client = Client()
+    client.post("/en/accounts/login/", {"username": email, "password": password})
+    return "_auth_user_id" in client.session
+
+
+def test_an_address_longer_than_a_username_used_to_be_signs_up_and_logs_in(client):
+    email = "a" * 180 + "@example.org"
+    response = signup(client, email=email)
+    assert response.status_code == 302
+    assert User.objects.get(email=email).username == email
+    assert log_in(email, PASSWORD)
+
+
+def test_an_address_longer_than_any_address_gets_a_clear_message(client):
+    response = signup(client, language="fr", email="a" * 300 + "@example.org")
+    assert response.status_code == 200
+    assert "Assurez-vous que cette valeur comporte au plus 254 caractères" in response.content.decode()
+    assert not User.objects.filter(display_name="Kofi Mensah").exists()
+
+
+def change_email(client, email, password=PASSWORD, language="en"):
+    return client.post(
+        f"/{language}/accounts/profile/",
+        {"display_name": "Amina Diallo", "email": email, "preferred_language": "fr", "password": password},
+    )
+
+
+def test_an_address_given_up_in_the_profile_is_free_and_no_longer_a_way_in(client, learner):
+    client.force_login(learner)
+    assert change_email(client, "amina.new@example.org")["Location"] == "/fr/accounts/profile/"
+    learner.refresh_from_db()
+    assert (learner.email, learner.username) == ("amina.new@example.org", "amina.new@example.org")
+    assert not log_in("amina@example.org", PASSWORD), "the old address no longer opens the account"
+    assert log_in("amina.new@example.org", PASSWORD)
+    response = signup(Client(), email="amina@example.org", password1="kofi-own-pw-2045", password2="kofi-own-pw-2045")
+    assert response.status_code == 302, "someone else may sign up with the old address"
+    assert log_in("amina@example.org", "kofi-own-pw-2045")
+    assert not log_in("amina@example.org", PASSWORD)
+
+
+def test_an_address_that_is_still_another_accounts_username_opens_only_the_account_that_has_it(learner):
+    """Accounts changed before usernames followed addresses, or made so in the admin, keep an address as their
+    username: it opens nothing, and signing up with it works."""
+    User.objects.filter(pk=learner.pk).update(email="amina.elsewhere@example.org")
+    assert not log_in("amina@example.org", PASSWORD)
+    assert log_in("amina.elsewhere@example.org", PASSWORD)
+    assert signup(Client(), email="amina@example.org").status_code == 302
+    newcomer = User.objects.get(email="amina@example.org")
+    assert newcomer.username != learner.username
+    assert log_in("amina@example.org", PASSWORD) and log_in("amina.elsewhere@example.org", PASSWORD)
+
+
+def test_changing_the_email_address_needs_the_password(client, learner):
+    client.force_login(learner)
+    missing = change_email(client, "amina.new@example.org", password="", language="fr")
+    assert "Saisissez votre mot de passe pour changer" in missing.content.decode()
+    wrong = change_email(client, "amina.new@example.org", password="not-my-password")
+    assert "This is not your password." in wrong.content.decode()
+    learner.refresh_from_db()
+    assert learner.email == "amina@example.org"
+    same_address = client.post(
+        "/en/accounts/profile/", {"display_name": "A. Diallo", "email": "Amina@example.org", "preferred_language": "fr"}
+    )
+    assert same_address.status_code == 302, "the rest of the profile saves without the password"
+
+
+def test_with_confirmation_on_a_new_address_takes_effect_once_its_link_is_opened(client, learner, settings):
+    settings.ACCOUNTS_REQUIRE_EMAIL_CONFIRMATION = True
+    client.force_login(learner)
+    response = change_email(client, "amina.new@example.org")
+    assert response["Location"] == "/fr/accounts/profile/"
+    page = client.get(response["Location"]).content.decode()
+    assert "amina.new@example.org" in page and 'value="amina@example.org"' in page
+    learner.refresh_from_db()
+    assert learner.email == "amina@example.org", "nothing changes before the new address is confirmed"
+    (email,) = mail.outbox
+    assert email.to == ["amina.new@example.org"]
+    link = re.search(r"http://127.0.0.1:8000(/fr/accounts/email/confirm/\S+/)", email.body).group(1)
+    assert client.get(link[:-5] + "xxxx/").status_code == 400
+    assert client.get(link)["Location"] == "/fr/accounts/profile/"
+    learner.refresh_from_db()
+    assert (learner.email, learner.username) == ("amina.new@example.org", "amina.new@example.org")
+    assert log_in("amina.new@example.org", PASSWORD) and not log_in("amina@example.org", PASSWORD)
+    again = Client().get(link)
+    assert again["Location"] == "/fr/accounts/login/", "a used link changes nothing"
+
+
+def test_an_email_change_link_is_refused_once_replaced_or_once_someone_took_the_address(client, learner, settings):
+    settings.ACCOUNTS_REQUIRE_EMAIL_CONFIRMATION = True
+    client.force_login(learner)
+    change_email(client, "first@example.org")
+    change_email(client, "second@example.org")
+    first, second = (re.search(r"(/fr/accounts/email/confirm/\S+/)", email.body).group(1) for email in mail.outbox)
+    User.objects.create_user("second@example.org", "second@example.org", PASSWORD)
+    taken = client.get(second)
+    assert taken.status_code == 409
+    assert "Cette adresse e-mail est déjà utilisée par un autre compte." in taken.content.decode()
+    assert client.get(first)["Location"] == "/fr/accounts/profile/"
+    learner.refresh_from_db()
+    assert learner.email == "first@example.org"
+    User.objects.filter(email="second@example.org").delete()
+    assert client.get(second).status_code == 400, "made from an address the account no longer has"

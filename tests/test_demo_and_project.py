@@ -46,7 +46,9 @@ def test_migrations_match_the_models():
 
 def _run_with_production_settings(*args, env_extra=None):
     env = {
-        key: value for key, value in os.environ.items() if key not in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL")
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "TRUSTED_PROXY_COUNT")
     }
     env["DJANGO_SETTINGS_MODULE"] = "lms.settings.production"
     env.update(env_extra or {})
@@ -77,6 +79,7 @@ def test_production_deployment_checks_are_clean(tmp_path):
             "SECRET_KEY": "a-long-random-production-secret-" + "x9Qz" * 10,
             "ALLOWED_HOSTS": "academy.example.org",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite3'}",
+            "TRUSTED_PROXY_COUNT": "1",
         },
     )
     assert result.returncode == 0, result.stderr + result.stdout

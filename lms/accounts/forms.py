@@ -6,10 +6,16 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
+from wagtail.admin.forms.auth import PasswordResetForm as WagtailPasswordResetForm
 
-from lms.accounts.ratelimit import LOGIN_FAILURES, PASSWORD_RESET_REQUESTS
+from lms.accounts import backends
+from lms.accounts.ratelimit import PASSWORD_RESET_REQUESTS
 
 User = get_user_model()
+
+EMAIL_TAKEN = _("An account with this email address already exists. Log in instead.")
+EMAIL_OF_ANOTHER_ACCOUNT = _("Another account already uses this email address.")
 
 
 def too_many_attempts_message(seconds: int) -> str:
@@ -27,6 +33,10 @@ def require_email_and_name(form):
     form.fields["email"].label = _("Email address")
     form.fields["display_name"].required = True
     form.fields["preferred_language"].label = _("Language for the site and your certificates")
+
+
+def normalised_email(form) -> str:
+    return User.objects.normalize_email(form.cleaned_data["email"]).strip()
 
 
 class SignUpForm(forms.ModelForm):
@@ -55,9 +65,9 @@ class SignUpForm(forms.ModelForm):
         require_email_and_name(self)
 
     def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"]).strip()
+        email = normalised_email(self)
         if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this email address already exists. Log in instead."))
+            raise forms.ValidationError(EMAIL_TAKEN)
         return email
 
     def clean(self):
@@ -74,41 +84,40 @@ class SignUpForm(forms.ModelForm):
         return cleaned
 
     def save(self, commit=True):
-        user = super().save(commit=False)
-        user.username = user.email.lower()
+        user = super().save(commit=False)  # the username follows from the address (User.save)
         user.set_password(self.cleaned_data["password1"])
         if commit:
             user.save()
         return user
 
 
-class LoginForm(AuthenticationForm):
-    """Email and password, refused for a while after repeated failures from one address or on one account."""
+class LoginLimitMessage:
+    """For a login form: when the backend refused because of too many attempts, say so and how long to wait,
+    instead of "wrong password" (no password was checked)."""
+
+    def get_invalid_login_error(self):
+        wait = getattr(self.request, "login_wait_seconds", 0)
+        if wait:
+            return forms.ValidationError(too_many_attempts_message(wait), code="rate_limited")
+        return super().get_invalid_login_error()
+
+
+class LoginForm(LoginLimitMessage, AuthenticationForm):
+    """Email and password. The limit on attempts is the backend's (lms.accounts.backends)."""
 
     username = forms.CharField(
         label=_("Email address"),
         max_length=254,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("This email address and password do not match an account. Check both and try again."),
+    }
 
-    def clean(self):
-        account = self.data.get("username", "")
-        wait = LOGIN_FAILURES.seconds_blocked(self.request, account)
-        if wait:
-            raise forms.ValidationError(too_many_attempts_message(wait), code="rate_limited")
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            LOGIN_FAILURES.record_attempt(self.request, account)
-            raise
-        LOGIN_FAILURES.reset(self.request, account)
-        return cleaned
 
-    def get_invalid_login_error(self):
-        return forms.ValidationError(
-            _("This email address and password do not match an account. Check both and try again."),
-            code="invalid_login",
-        )
+class AdminLoginForm(LoginLimitMessage, WagtailLoginForm):
+    """Wagtail's admin login (WAGTAILADMIN_USER_LOGIN_FORM), with the same limit and message as ours."""
 
 
 class RateLimitedPasswordResetForm(PasswordResetForm):
@@ -118,11 +127,9 @@ class RateLimitedPasswordResetForm(PasswordResetForm):
 
     def clean(self):
         cleaned = super().clean()
-        email = cleaned.get("email", "")
-        wait = PASSWORD_RESET_REQUESTS.seconds_blocked(self.request, email)
+        wait = PASSWORD_RESET_REQUESTS.reserve(self.request, cleaned.get("email", ""))
         if wait:
             raise forms.ValidationError(too_many_attempts_message(wait), code="rate_limited")
-        PASSWORD_RESET_REQUESTS.record_attempt(self.request, email)
         return cleaned
 
     def save(self, **kwargs):
@@ -131,20 +138,80 @@ class RateLimitedPasswordResetForm(PasswordResetForm):
         return super().save(**{**kwargs, "domain_override": site.netloc, "use_https": site.scheme == "https"})
 
 
+class AdminPasswordResetForm(WagtailPasswordResetForm):
+    """Wagtail's admin password reset (WAGTAILADMIN_USER_PASSWORD_RESET_FORM): only for people who may use the
+    admin (learners reset theirs on the site), and counted with the site's reset requests.
+
+    Wagtail's view hands the request to save() only, so a request over the limit sends nothing and shows the page
+    every request shows ("emailed to you if an account exists"), which tells an attacker nothing either way.
+    """
+
+    def get_users(self, email):
+        return (user for user in super().get_users(email) if user.has_perm("wagtailadmin.access_admin"))
+
+    def save(self, *, request=None, **kwargs):
+        if PASSWORD_RESET_REQUESTS.reserve(request, self.cleaned_data["email"]):
+            return
+        super().save(request=request, **kwargs)
+
+
+def clean_current_password(form, field: str = "password"):
+    """The signed-in user's password, checked under the login limit (a stolen session is no way to guess it)."""
+    password = form.cleaned_data.get(field, "")
+    try:
+        matches = backends.check_password(form.request, form.user, password)
+    except backends.TooManyAttempts as refusal:
+        raise forms.ValidationError(too_many_attempts_message(refusal.seconds), code="rate_limited") from None
+    if not matches:
+        raise forms.ValidationError(_("This is not your password."), code="wrong_password")
+    return password
+
+
 class ProfileForm(forms.ModelForm):
+    """Name, email and language. The email address is the login: changing it takes the current password."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        required=False,
+        strip=False,
+        help_text=_("Needed only to change your email address."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
     class Meta:
         model = User
         fields = ["display_name", "email", "preferred_language"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, request, **kwargs):
+        self.request = request
+        super().__init__(*args, instance=request.user, **kwargs)
+        self.user = request.user
+        self.stored_email = self.user.email
         require_email_and_name(self)
 
     def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"]).strip()
+        email = normalised_email(self)
         if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError(_("Another account already uses this email address."))
+            raise forms.ValidationError(EMAIL_OF_ANOTHER_ACCOUNT)
         return email
+
+    @property
+    def new_email(self) -> str | None:
+        """The address asked for, when it is not the account's (in any case)."""
+        email = self.cleaned_data.get("email", "")
+        return email if email and email.lower() != self.stored_email.lower() else None
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.new_email:
+            if not cleaned.get("password"):
+                self.add_error("password", _("Type your password to change your email address."))
+            else:
+                try:
+                    clean_current_password(self)
+                except forms.ValidationError as error:
+                    self.add_error("password", error)
+        return cleaned
 
 
 class DeleteAccountForm(forms.Form):
@@ -152,11 +219,10 @@ class DeleteAccountForm(forms.Form):
         label=_("Your password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, request=None, **kwargs):
         self.user = user
+        self.request = request
         super().__init__(*args, **kwargs)
 
     def clean_password(self):
-        if not self.user.check_password(self.cleaned_data["password"]):
-            raise forms.ValidationError(_("This is not your password."))
-        return self.cleaned_data["password"]
+        return clean_current_password(self)

@@ -1,8 +1,14 @@
-"""Attempt counters in the shared cache (a file cache on one machine, Redis with REDIS_URL), per client address
-and per account.
+"""Attempt counters per client address and per account, in one small database table.
 
-Used by the login and password-reset forms and the certificate check: after `limit` attempts in `window` seconds
-they refuse with a translated message that says how long to wait, whatever the password.
+Used by the login backend (every login form and password check goes through it), the password-reset forms and the
+certificate check: after `limit` attempts in `window` seconds they refuse with a translated message that says how
+long to wait, whatever the password.
+
+Why the database and not the cache: the database is the one store every process and machine of a deployment
+shares, and `INSERT ... ON CONFLICT DO UPDATE ... RETURNING` counts atomically on SQLite and PostgreSQL alike,
+whereas the default file cache reads and writes (two parallel attempts both read 4 and both write 5). An attempt
+is counted before it is checked and refused when its count is over the limit, so however many arrive at once,
+exactly `limit` of them are checked.
 """
 
 import hashlib
@@ -11,7 +17,10 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import connection
+from django.db.models import F
+
+from lms.accounts.models import AttemptCounter
 
 
 def client_address(request) -> str:
@@ -34,44 +43,71 @@ def client_address(request) -> str:
     return str(ip)
 
 
+def _count_attempt(bucket: str, now: int, window: int) -> tuple[int, int]:
+    """Add one attempt to `bucket` (starting a new window if its last one is over): (attempts, window end)."""
+    table = connection.ops.quote_name(AttemptCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        # One statement, so one atomic step on both databases; the SET expressions read the row as it was.
+        cursor.execute(
+            f"INSERT INTO {table} (bucket, attempts, window_ends) VALUES (%s, 1, %s) "  # noqa: S608 (our table name)
+            f"ON CONFLICT (bucket) DO UPDATE SET "
+            f"attempts = CASE WHEN {table}.window_ends <= %s THEN 1 ELSE {table}.attempts + 1 END, "
+            f"window_ends = CASE WHEN {table}.window_ends <= %s THEN %s ELSE {table}.window_ends END "
+            "RETURNING attempts, window_ends",
+            [bucket, now + window, now, now, now + window],
+        )
+        attempts, window_ends = cursor.fetchone()
+    if attempts == 1:
+        # A new window: the moment to forget windows that are over, so the table holds only live counters.
+        AttemptCounter.objects.filter(window_ends__lte=now).delete()
+    return attempts, window_ends
+
+
+def _uncount_attempt(bucket: str) -> None:
+    AttemptCounter.objects.filter(bucket=bucket, attempts__gt=0).update(attempts=F("attempts") - 1)
+
+
 @dataclass(frozen=True)
 class RateLimit:
     scope: str
     limit: int
     window: int  # seconds
 
-    def _key(self, kind: str, identity: str) -> str:
+    def _bucket(self, kind: str, identity: str) -> str:
         digest = hashlib.sha256(identity.strip().lower().encode()).hexdigest()[:32]
-        # Fixed windows: the key names the window, so counting is one atomic add-or-increment.
-        return f"ratelimit:{self.scope}:{kind}:{digest}:{int(time.time() // self.window)}"
+        return f"{self.scope}:{kind}:{digest}"
 
-    def _identities(self, request, account: str | None):
-        yield "ip", client_address(request)
+    def _buckets(self, request, account: str | None) -> list[str]:
+        # The client first: a client over its limit is refused without its attempt counting against the account.
+        buckets = [self._bucket("ip", client_address(request))] if request is not None else []
         if account:
-            yield "account", account
+            buckets.append(self._bucket("account", account))
+        return buckets
 
-    def seconds_blocked(self, request, account: str | None = None) -> int:
-        """0 when another attempt is allowed, else how long until it is."""
-        if any(
-            (cache.get(self._key(kind, identity)) or 0) >= self.limit
-            for kind, identity in self._identities(request, account)
-        ):
-            return max(1, int(self.window - time.time() % self.window))
+    def reserve(self, request, account: str | None = None) -> int:
+        """Count one attempt for the client and the account: 0 when it may go ahead, else the seconds to wait.
+
+        A refused attempt gives its counts back: only attempts that went ahead count.
+        """
+        now = int(time.time())
+        counted = []
+        for bucket in self._buckets(request, account):
+            attempts, window_ends = _count_attempt(bucket, now, self.window)
+            counted.append(bucket)
+            if attempts > self.limit:
+                for taken in counted:
+                    _uncount_attempt(taken)
+                return max(1, window_ends - now)
         return 0
 
-    def record_attempt(self, request, account: str | None = None) -> None:
-        for kind, identity in self._identities(request, account):
-            key = self._key(kind, identity)
-            if not cache.add(key, 1, timeout=self.window):
-                try:
-                    cache.incr(key)
-                except ValueError:  # expired between add and incr
-                    cache.add(key, 1, timeout=self.window)
-
-    def reset(self, request, account: str | None = None) -> None:
+    def release(self, request, account: str | None = None) -> None:
+        """The attempt succeeded: it does not count against the client, and the account starts afresh."""
+        buckets = self._buckets(request, None)
+        if buckets:
+            _uncount_attempt(buckets[0])
         if account:
-            cache.delete(self._key("account", account))
+            AttemptCounter.objects.filter(bucket=self._bucket("account", account)).delete()
 
 
-LOGIN_FAILURES = RateLimit("login", limit=5, window=15 * 60)
+LOGIN_ATTEMPTS = RateLimit("login", limit=5, window=15 * 60)
 PASSWORD_RESET_REQUESTS = RateLimit("password-reset", limit=5, window=60 * 60)

@@ -15,6 +15,7 @@ def account_page(view, template: str, heading, **options):
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("confirm/<str:token>/", views.confirm_email, name="confirm_email"),
+    path("email/confirm/<str:token>/", views.confirm_email_change, name="confirm_email_change"),
     path("login/", views.LearnerLoginView.as_view(), name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("profile/", views.profile, name="profile"),

@@ -7,6 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.mail import send_mail
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -18,7 +19,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from curriculum.selectors import url_in_language
-from lms.accounts.forms import DeleteAccountForm, LoginForm, ProfileForm, RateLimitedPasswordResetForm, SignUpForm
+from lms.accounts import services
+from lms.accounts.forms import (
+    EMAIL_OF_ANOTHER_ACCOUNT,
+    EMAIL_TAKEN,
+    DeleteAccountForm,
+    LoginForm,
+    ProfileForm,
+    RateLimitedPasswordResetForm,
+    SignUpForm,
+)
 from lms.accounts.models import User
 from lms.middleware import remember_language
 
@@ -46,22 +56,27 @@ def _send_confirmation(request, user: User) -> None:
         send_mail(_("Confirm your email address"), body, None, [user.email])
 
 
+def _send_email_change_link(user: User, email: str) -> None:
+    token = services.email_change_token(user=user, email=email)
+    with translation.override(user.preferred_language):
+        link = settings.PUBLIC_BASE_URL + reverse("accounts:confirm_email_change", args=[token])
+        body = render_to_string("lms/accounts/email/confirm_email_change.txt", {"user": user, "link": link})
+        send_mail(_("Confirm your new email address"), body, None, [email])
+
+
 def signup(request):
     if request.user.is_authenticated:
         return redirect("progress:dashboard")
     form = SignUpForm(request.POST or None, initial={"preferred_language": translation.get_language()})
-    if request.method == "POST" and form.is_valid():
-        user = form.save(commit=False)
-        if settings.ACCOUNTS_REQUIRE_EMAIL_CONFIRMATION:
-            user.is_active = False
-            user.save()
+    if request.method == "POST" and form.is_valid() and _created(form):
+        user = form.instance
+        if not user.is_active:
             _send_confirmation(request, user)
             return render(
                 request,
                 "lms/accounts/confirm_sent.html",
                 {"email": user.email, "heading": _("Confirm your email address")},
             )
-        user.save()
         login(request, user, backend="lms.accounts.backends.EmailOrUsernameBackend")
         with translation.override(user.preferred_language):
             messages.success(request, _("Welcome, %(name)s. Your account is ready.") % {"name": user.display_name})
@@ -73,6 +88,19 @@ def signup(request):
         "lms/accounts/signup.html",
         {"form": form, "next": _safe_next(request, ""), "heading": _("Create your account")},
     )
+
+
+def _created(form: SignUpForm) -> bool:
+    """Save the account the valid form describes; False (and a message on the form) when a simultaneous sign-up
+    took its address first."""
+    user = form.save(commit=False)
+    user.is_active = not settings.ACCOUNTS_REQUIRE_EMAIL_CONFIRMATION
+    try:
+        services.account_create(user=user)
+    except services.EmailTaken:
+        form.add_error("email", EMAIL_TAKEN)
+        return False
+    return True
 
 
 def confirm_email(request, token):
@@ -120,18 +148,65 @@ class LearnerPasswordResetView(auth_views.PasswordResetView):
 
 @login_required
 def profile(request):
-    form = ProfileForm(request.POST or None, instance=request.user)
+    form = ProfileForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        user, new_email = request.user, form.new_email
+        with transaction.atomic():
+            if new_email:
+                user.email = form.stored_email  # the address changes below, or once the new one is confirmed
+            user.save()
+            if new_email and not settings.ACCOUNTS_REQUIRE_EMAIL_CONFIRMATION:
+                try:
+                    services.account_email_change(user=user, email=new_email)
+                except services.EmailTaken:
+                    form.add_error("email", EMAIL_OF_ANOTHER_ACCOUNT)
+        if form.errors:
+            return render(request, "lms/accounts/profile.html", {"form": form, "heading": _("Your profile")})
         with translation.override(user.preferred_language):
-            messages.success(request, _("Your profile is saved."))
+            if new_email and settings.ACCOUNTS_REQUIRE_EMAIL_CONFIRMATION:
+                _send_email_change_link(user, new_email)
+                messages.info(
+                    request,
+                    _("Your profile is saved. We sent a link to %(email)s: your address changes when you open it.")
+                    % {"email": new_email},
+                )
+            else:
+                messages.success(request, _("Your profile is saved."))
         return _redirect_in_language(request, reverse("accounts:profile"), user.preferred_language)
     return render(request, "lms/accounts/profile.html", {"form": form, "heading": _("Your profile")})
 
 
+def confirm_email_change(request, token):
+    """The link mailed to a new address: opening it proves the address works and makes it the account's."""
+    try:
+        user, changed = services.email_change_confirm(token=token)
+    except signing.BadSignature:
+        message = _("This link is wrong, has expired or was replaced by a newer one. Change your address again.")
+        return render(
+            request,
+            "lms/accounts/confirm_invalid.html",
+            {"heading": _("This link does not work"), "message": message},
+            status=400,
+        )
+    except services.EmailTaken:
+        return render(
+            request,
+            "lms/accounts/confirm_invalid.html",
+            {"heading": _("This link does not work"), "message": EMAIL_OF_ANOTHER_ACCOUNT},
+            status=409,
+        )
+    if changed:
+        messages.success(request, _("Your email address is now %(email)s.") % {"email": user.email})
+    else:
+        messages.info(request, _("Your email address is already %(email)s.") % {"email": user.email})
+    if request.user.is_authenticated and request.user.pk == user.pk:
+        return redirect("accounts:profile")
+    return redirect("accounts:login")
+
+
 @login_required
 def delete_account(request):
-    form = DeleteAccountForm(request.POST or None, user=request.user)
+    form = DeleteAccountForm(request.POST or None, user=request.user, request=request)
     if request.method == "POST" and form.is_valid():
         user = request.user
         logout(request)

@@ -24,12 +24,11 @@ def _with_requested_language(request):
 
 
 def _rate_limited(request):
-    wait = VERIFY_LOOKUPS.seconds_blocked(request)
+    wait = VERIFY_LOOKUPS.reserve(request)
     if wait:
         return render(
             request, "lms/certificates/verify_form.html", {"error": too_many_attempts_message(wait)}, status=429
         )
-    VERIFY_LOOKUPS.record_attempt(request)
     return None
 
 

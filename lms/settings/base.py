@@ -170,8 +170,10 @@ CACHES = {
 
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 # Behind a reverse proxy (or a load balancer and a proxy), how many of them add to X-Forwarded-For: rate limits
-# then count the real client, not the proxy. 0 trusts nothing but REMOTE_ADDR.
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# then count the real client, not the proxy. 0 trusts nothing but REMOTE_ADDR. Production insists on it being set
+# (production.py, which also explains a value that is not a number).
+_proxies = os.environ.get("TRUSTED_PROXY_COUNT", "").strip()
+TRUSTED_PROXY_COUNT = int(_proxies) if _proxies.isascii() and _proxies.isdigit() else 0
 # A single-machine install serves uploads itself; behind a web server or object storage, leave this off.
 SERVE_MEDIA = os.environ.get("SERVE_MEDIA", "").lower() == "true"
 
@@ -192,7 +194,13 @@ TASKS = {
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "progress:dashboard"
+# Every login form and password check goes through this backend, which holds the one limit on attempts
+# (lms.accounts.ratelimit); Wagtail's admin login and password reset use our forms for its message and rules, and
+# pages that need a login send people to ours.
 AUTHENTICATION_BACKENDS = ["lms.accounts.backends.EmailOrUsernameBackend"]
+WAGTAILADMIN_USER_LOGIN_FORM = "lms.accounts.forms.AdminLoginForm"
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "lms.accounts.forms.AdminPasswordResetForm"  # noqa: S105 (a class path)
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 # Ask new learners to confirm their email address before they can log in (needs working outgoing mail).
 ACCOUNTS_REQUIRE_EMAIL_CONFIRMATION = os.environ.get("ACCOUNTS_REQUIRE_EMAIL_CONFIRMATION", "").lower() == "true"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Landscape Academy <noreply@localhost>")

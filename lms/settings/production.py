@@ -21,6 +21,18 @@ if "*" in ALLOWED_HOSTS:
 _required("DATABASE_URL")  # base.py reads it; here we only refuse to fall back to the SQLite file
 CSRF_TRUSTED_ORIGINS = [f"https://{host.lstrip('.')}" for host in ALLOWED_HOSTS if host != "*"]
 
+# Login and other limits count clients by address. Behind a proxy every request comes from the proxy's address, so
+# a guessed default would lock every client out together: the deployment says how many proxies there are.
+_proxies = os.environ.get("TRUSTED_PROXY_COUNT", "").strip()
+if not (_proxies.isascii() and _proxies.isdigit()):
+    raise ImproperlyConfigured(
+        "Set TRUSTED_PROXY_COUNT to the number of reverse proxies in front of the site that add the client's address"
+        " to X-Forwarded-For: 1 behind one proxy (nginx, Caddy, a load balancer that terminates TLS), 2 behind a load"
+        " balancer and a proxy, 0 only if clients connect to gunicorn directly. Without it, rate limits would count"
+        " every client behind a proxy as one."
+    )
+TRUSTED_PROXY_COUNT = int(_proxies)
+
 DEBUG = False
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}  # noqa: F405
 
