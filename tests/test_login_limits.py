@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
+from asgiref.sync import async_to_sync
+from django.contrib.auth import aauthenticate, get_user_model
 from django.core import mail
 from django.test import Client
 from wagtail.models import PageViewRestriction
@@ -79,6 +80,13 @@ def test_an_account_locked_on_one_way_in_is_refused_on_every_other(moderator, lo
     assert log_in(OUR_LOGIN, other.email, PASSWORD, address="10.2.0.2")[1], "everyone else still logs in"
 
 
+def test_asynchronous_logins_share_the_limit(moderator, rf):
+    wrong_passwords(OUR_LOGIN, moderator.email, 5)
+    request = rf.post("/", REMOTE_ADDR="10.9.0.1")
+    assert async_to_sync(aauthenticate)(request, username=moderator.email, password=PASSWORD) is None
+    assert request.login_wait_seconds > 0
+
+
 def test_the_admin_login_says_how_long_to_wait_in_the_users_language(moderator):
     wrong_passwords(ADMIN_LOGIN, moderator.email, 5)
     response = Client().post(
@@ -110,8 +118,12 @@ def test_a_username_and_the_address_of_one_account_share_its_limit(admin_user):
 def test_password_checks_of_signed_in_forms_count_too(client, moderator):
     """A stolen session is no way to guess the password: the profile and delete forms count as logins."""
     client.force_login(moderator)
-    for _attempt in range(3):
+    for _attempt in range(2):
         client.post("/en/accounts/delete/", {"password": "guess"})
+    client.post(
+        "/en/accounts/password/",
+        {"old_password": "guess", "new_password1": "x-new-2045", "new_password2": "x-new-2045"},
+    )
     for _attempt in range(2):
         client.post(
             "/en/accounts/profile/",
@@ -120,7 +132,15 @@ def test_password_checks_of_signed_in_forms_count_too(client, moderator):
     refused = client.post("/en/accounts/delete/", {"password": PASSWORD})
     assert TOO_MANY in refused.content.decode()
     assert User.objects.filter(pk=moderator.pk).exists()
+    new_password = {"old_password": PASSWORD, "new_password1": "x-new-2045", "new_password2": "x-new-2045"}
+    assert TOO_MANY in client.post("/en/accounts/password/", new_password).content.decode()
     assert not log_in(OUR_LOGIN, moderator.email, PASSWORD, address="10.6.0.9")[1]
+
+
+def test_the_admin_account_page_does_not_change_the_login_address(client, moderator):
+    client.force_login(moderator)
+    page = client.get("/admin/account/").content.decode()
+    assert 'name="name_email-email"' not in page, "the address changes in the site's profile, with the password"
 
 
 def test_a_page_for_logged_in_people_sends_them_to_our_login(client, demo_course):

@@ -2,6 +2,7 @@
 login, anything calling django.contrib.auth.authenticate) and every "type your password" form passes here, so all
 of them share one limit on attempts per client and per account."""
 
+from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
@@ -61,3 +62,7 @@ class EmailOrUsernameBackend(ModelBackend):
                 request.login_wait_seconds = refusal.seconds
             raise
         return user if matches and self.user_can_authenticate(user) else None
+
+    async def aauthenticate(self, request, username=None, password=None, **kwargs):
+        # ModelBackend's own async version would look the user up and check the password without the limit.
+        return await sync_to_async(self.authenticate)(request, username, password, **kwargs)

@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
@@ -226,3 +226,14 @@ class DeleteAccountForm(forms.Form):
 
     def clean_password(self):
         return clean_current_password(self)
+
+
+class LimitedPasswordChangeForm(PasswordChangeForm):
+    """Django's password change, the old password checked under the login limit."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        return clean_current_password(self, "old_password")

@@ -23,7 +23,7 @@ urlpatterns = [
     path(
         "password/",
         account_page(
-            auth_views.PasswordChangeView,
+            views.LearnerPasswordChangeView,
             "password_change",
             _("Change your password"),
             success_url=reverse_lazy("accounts:password_change_done"),

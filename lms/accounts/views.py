@@ -24,6 +24,7 @@ from lms.accounts.forms import (
     EMAIL_OF_ANOTHER_ACCOUNT,
     EMAIL_TAKEN,
     DeleteAccountForm,
+    LimitedPasswordChangeForm,
     LoginForm,
     ProfileForm,
     RateLimitedPasswordResetForm,
@@ -132,6 +133,13 @@ class LearnerLoginView(auth_views.LoginView):
     def form_valid(self, form):
         super().form_valid(form)
         return _redirect_in_language(self.request, self.get_success_url(), self.request.user.preferred_language)
+
+
+class LearnerPasswordChangeView(auth_views.PasswordChangeView):
+    form_class = LimitedPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
 
 class LearnerPasswordResetView(auth_views.PasswordResetView):

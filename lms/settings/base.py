@@ -201,6 +201,9 @@ AUTHENTICATION_BACKENDS = ["lms.accounts.backends.EmailOrUsernameBackend"]
 WAGTAILADMIN_USER_LOGIN_FORM = "lms.accounts.forms.AdminLoginForm"
 WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "lms.accounts.forms.AdminPasswordResetForm"  # noqa: S105 (a class path)
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
+# The email address is the login: it changes in the site's profile (which asks for the password, and confirms the
+# address when that is required), not in Wagtail's account page.
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 # Ask new learners to confirm their email address before they can log in (needs working outgoing mail).
 ACCOUNTS_REQUIRE_EMAIL_CONFIRMATION = os.environ.get("ACCOUNTS_REQUIRE_EMAIL_CONFIRMATION", "").lower() == "true"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Landscape Academy <noreply@localhost>")
