@@ -7,7 +7,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.mail import send_mail
-from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -69,7 +68,7 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect("progress:dashboard")
     form = SignUpForm(request.POST or None, initial={"preferred_language": translation.get_language()})
-    if request.method == "POST" and form.is_valid() and _created(form):
+    if request.method == "POST" and form.is_valid() and _save_new_account(form):
         user = form.instance
         if not user.is_active:
             _send_confirmation(request, user)
@@ -91,7 +90,7 @@ def signup(request):
     )
 
 
-def _created(form: SignUpForm) -> bool:
+def _save_new_account(form: SignUpForm) -> bool:
     """Save the account the valid form describes; False (and a message on the form) when a simultaneous sign-up
     took its address first."""
     user = form.save(commit=False)
@@ -159,15 +158,14 @@ def profile(request):
     form = ProfileForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         user, new_email = request.user, form.new_email
-        with transaction.atomic():
-            if new_email:
-                user.email = form.stored_email  # the address changes below, or once the new one is confirmed
-            user.save()
-            if new_email and not settings.ACCOUNTS_REQUIRE_EMAIL_CONFIRMATION:
-                try:
-                    services.account_email_change(user=user, email=new_email)
-                except services.EmailTaken:
-                    form.add_error("email", EMAIL_OF_ANOTHER_ACCOUNT)
+        if new_email:
+            user.email = form.stored_email  # the address changes below, or once the new one is confirmed
+        user.save()  # the name and language, whatever becomes of the address
+        if new_email and not settings.ACCOUNTS_REQUIRE_EMAIL_CONFIRMATION:
+            try:
+                services.account_email_change(user=user, email=new_email)
+            except services.EmailTaken:
+                form.add_error("email", EMAIL_OF_ANOTHER_ACCOUNT)
         if form.errors:
             return render(request, "lms/accounts/profile.html", {"form": form, "heading": _("Your profile")})
         with translation.override(user.preferred_language):
