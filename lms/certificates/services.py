@@ -3,7 +3,6 @@
 import segno
 from babel.dates import format_date
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -13,6 +12,7 @@ from curriculum.models import CoursePage
 from curriculum.selectors import course_snapshot
 from lms.certificates.models import Certificate
 from lms.pdf.render import pdf_storage, render_pdf
+from lms.pdf.store import pdf_build
 
 # Landscape pages less the 10 mm margins on each side.
 PAPER = {"a4": {"paper": "A4", "frame_height": "190mm"}, "letter": {"paper": "letter", "frame_height": "195mm"}}
@@ -40,7 +40,10 @@ def certificate_issue(*, learner, course: CoursePage, language: str | None = Non
                 language=language or course.locale.language_code,
             )
     except IntegrityError:
-        return Certificate.objects.get(learner=learner, course_key=course.translation_key)
+        winner = Certificate.objects.filter(learner=learner, course_key=course.translation_key).first()
+        if winner is None:
+            raise  # not the race the constraint settles: the insert itself failed
+        return winner
 
 
 def verification_url(certificate: Certificate) -> str:
@@ -79,14 +82,9 @@ def certificate_render_pdf(certificate: Certificate, language: str) -> bytes:
 
 
 def certificate_pdf(certificate: Certificate, language: str) -> bytes:
-    """The PDF, rendered once per certificate, language and paper size, then read from media storage."""
-    path = _pdf_path(certificate, language)
-    if pdf_storage().exists(path):
-        with pdf_storage().open(path, "rb") as stored:
-            return stored.read()
-    pdf = certificate_render_pdf(certificate, language)
-    pdf_storage().save(path, ContentFile(pdf))
-    return pdf
+    """The PDF, rendered once per certificate, language and paper size (however many ask at once), then read from
+    the private storage."""
+    return pdf_build(_pdf_path(certificate, language), lambda: certificate_render_pdf(certificate, language))
 
 
 def certificate_revoke(*, certificate: Certificate, reason: str) -> Certificate:
