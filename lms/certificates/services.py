@@ -4,6 +4,8 @@ import segno
 from babel.dates import format_date
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -87,15 +89,33 @@ def certificate_pdf(certificate: Certificate, language: str) -> bytes:
     return pdf_build(_pdf_path(certificate, language), lambda: certificate_render_pdf(certificate, language))
 
 
+def _delete_pdfs(tokens: set[str]) -> None:
+    """The printed copies kept for download."""
+    storage = pdf_storage()
+    if tokens and storage.exists("certificates"):
+        for name in storage.listdir("certificates")[1]:
+            if name.lstrip(".").split("-", 1)[0] in tokens:  # a temporary file of a write cut short too
+                storage.delete(f"certificates/{name}")
+
+
 def certificate_revoke(*, certificate: Certificate, reason: str) -> Certificate:
     """Revoke with a reason; the printed copies kept for download go too."""
-    storage = pdf_storage()
-    if storage.exists("certificates"):
-        for name in storage.listdir("certificates")[1]:
-            if name.startswith(f"{certificate.token}-"):
-                storage.delete(f"certificates/{name}")
+    _delete_pdfs({certificate.token})
     if not certificate.is_revoked:
         certificate.revoked_at = timezone.now()
     certificate.revocation_reason = reason
     certificate.save(update_fields=["revoked_at", "revocation_reason"])
     return certificate
+
+
+def certificates_release_holder(*, learner) -> int:
+    """The learner is deleting their account: their certificates stay as records of what was issued, unlinked from
+    them, without their name, and revoked (the verification page says why); the printed copies are deleted once
+    the deletion is committed. Returns how many."""
+    certificates = Certificate.objects.filter(learner=learner)
+    tokens = set(certificates.values_list("token", flat=True))
+    certificates.update(
+        learner=None, learner_name="", holder_deleted=True, revoked_at=Coalesce(F("revoked_at"), Value(timezone.now()))
+    )
+    transaction.on_commit(lambda: _delete_pdfs(tokens))
+    return len(tokens)
