@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django_tasks_db.models import DBTaskResult
 
 from curriculum.i18n import language_name, language_name_in
 from curriculum.models import CoursePage, ModulePage
@@ -140,6 +141,26 @@ def workbook_job(order: WorkbookOrder) -> str:
     """What a build is leased and queued under: the order, whatever content version the worker finds when it
     starts (so a worker holds it from its first step, and two versions of one workbook are not built at once)."""
     return f"workbooks/{order.page_key}/{order.language}-{order.edition}-{order.paper}"
+
+
+class BuildAbandoned(Exception):
+    """Recorded on the task of a background build whose worker died before finishing it."""
+
+
+def workbook_builds_abandon(order: WorkbookOrder) -> int:
+    """Close the task records of this workbook's builds still marked running although no live process holds their
+    lease (their worker was killed), before the build is queued again. Returns how many."""
+    from lms.workbooks.tasks import build_workbook  # the task module imports this one
+
+    arguments = [str(order.page_key), order.language, order.edition, order.paper]
+    abandoned = [
+        task
+        for task in DBTaskResult.objects.running().filter(task_path=build_workbook.module_path)
+        if task.args_kwargs.get("args") == arguments
+    ]
+    for task in abandoned:
+        task.set_failed(BuildAbandoned(f"The worker building {workbook_job(order)} stopped; the build is queued again"))
+    return len(abandoned)
 
 
 # A worker waits this long for another process building the same workbook (which renews its lease while alive).

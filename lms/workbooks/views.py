@@ -34,6 +34,7 @@ def download(request, page_key: uuid.UUID):
     # Queued unless a build is queued or leased by a live process: a build whose worker died has let its lease
     # lapse, so this request queues it again for the next worker.
     if stored is None and pdf_queue(job := services.workbook_job(order)):
+        services.workbook_builds_abandon(order)  # a build still marked running here lost its worker
         try:
             build_workbook.enqueue(str(order.page_key), order.language, order.edition, order.paper)
         except Exception:
