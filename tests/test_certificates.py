@@ -259,3 +259,34 @@ def test_an_empty_code_is_explained(client):
     response = client.get("/verify/", {"code": "  "}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert "Type the code printed at the bottom of the certificate." in response.content.decode()
+
+
+def test_deleting_the_account_revokes_its_certificates_and_keeps_the_record(
+    certificate, learner, client, admin_user, django_capture_on_commit_callbacks
+):
+    services.certificate_pdf(certificate, "fr")  # a printed copy is kept
+    client.force_login(learner)
+    warning = client.get("/en/accounts/delete/").content.decode()
+    assert "Your certificates are revoked: anyone who checks one is told that its holder deleted their account." in (
+        warning
+    )
+    with django_capture_on_commit_callbacks(execute=True):  # the copies go once the deletion is committed
+        client.post("/en/accounts/delete/", {"password": "pw-awa-2045"})
+    assert not User.objects.filter(pk=learner.pk).exists()
+    certificate.refresh_from_db()
+    assert certificate.learner is None and certificate.is_revoked and certificate.learner_name == ""
+    assert not list((Path(pdf_storage().location) / "certificates").glob(f"{certificate.token}-*")), "copies deleted"
+    page = Client().get(f"/verify/{certificate.token}/?language=fr")
+    text = page.content.decode()
+    assert page.status_code == 200 and "Ce certificat a été révoqué." in text
+    assert "Son titulaire a supprimé son compte." in text and "Awa Traoré" not in text
+    assert certificate.code in text and "Gestion intégrée des paysages : les cinq éléments" in text
+    english = Client().get(f"/verify/{certificate.token}/?language=en").content.decode()
+    assert "The holder deleted their account." in english
+    found = Client().get("/verify/", {"code": certificate.code})
+    assert found.status_code == 302 and found["Location"] == f"/verify/{certificate.token}/"
+    client.force_login(admin_user)
+    refused = client.post(f"/admin/issued_certificates/edit/{certificate.pk}/", {"revocation_reason": ""})
+    assert "this certificate stays revoked" in refused.content.decode()
+    certificate.refresh_from_db()
+    assert certificate.is_revoked

@@ -10,6 +10,7 @@ from django.utils import translation
 
 from curriculum.models import CoursePage, LessonPage, ModulePage, QuizPage
 from curriculum.printing import printable
+from lms.pdf.render import pdf_storage
 from lms.workbooks import services
 from lms.workbooks.services import WorkbookOrder
 from tests.conftest import FIRST_INSTITUTE, SECOND_INSTITUTE
@@ -26,7 +27,7 @@ def pdf_pages(pdf: bytes, tmp_path: Path) -> list[str]:
 
 def build(page, language="en", edition="learner", paper="a4") -> bytes:
     order = WorkbookOrder(page_key=page.translation_key, language=language, edition=edition, paper=paper)
-    return services.pdf_storage().open(services.workbook_build(order), "rb").read()
+    return pdf_storage().open(services.workbook_build(order), "rb").read()
 
 
 def module(number: int, language: str = "en") -> ModulePage:
@@ -128,7 +129,7 @@ def test_the_second_download_is_a_file_read_and_a_publish_makes_a_new_one(tmp_pa
     assert first.status_code == 200 and first["Content-Type"] == "application/pdf"
     book = printable(root)
     order = WorkbookOrder(page_key=root.translation_key, language="en")
-    path = Path(services.pdf_storage().path(services.workbook_path(book, order)))
+    path = Path(pdf_storage().path(services.workbook_path(book, order)))
     path.write_bytes(path.read_bytes() + b"%kept")
     assert b"".join(client.get(url).streaming_content).endswith(b"%kept")
     lesson = LessonPage.objects.child_of(root).first()

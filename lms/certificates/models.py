@@ -25,7 +25,11 @@ class Certificate(models.Model):
     """What the learner achieved, as it stood when the certificate was issued: later edits to the course, the
     institute or the learner's name do not change it. Texts are kept in every language the course had."""
 
-    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates")
+    # A learner who deletes their account leaves the record behind, unlinked, without their name and revoked: a
+    # verifier holding the paper is told why it no longer counts instead of "not found", as for a forged code.
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="certificates"
+    )
     course_key = models.UUIDField(_("course"))
     token = models.CharField(_("public token"), max_length=32, unique=True, default=new_token, editable=False)
     code = models.CharField(_("short code"), max_length=CODE_LENGTH, unique=True, default=new_code, editable=False)
@@ -41,6 +45,7 @@ class Certificate(models.Model):
     issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
     revocation_reason = models.TextField(_("reason for revocation"), blank=True)
+    holder_deleted = models.BooleanField(_("holder deleted their account"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("certificate")
@@ -54,6 +59,13 @@ class Certificate(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+    @property
+    def revocation_text(self) -> str:
+        """Why it is revoked, in the reader's language when the holder deleted their account."""
+        if self.holder_deleted and not self.revocation_reason:
+            return _("The holder deleted their account.")
+        return self.revocation_reason
 
     @property
     def languages(self) -> list[str]:

@@ -3,8 +3,9 @@
 import segno
 from babel.dates import format_date
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -13,6 +14,7 @@ from curriculum.models import CoursePage
 from curriculum.selectors import course_snapshot
 from lms.certificates.models import Certificate
 from lms.pdf.render import pdf_storage, render_pdf
+from lms.pdf.store import pdf_build
 
 # Landscape pages less the 10 mm margins on each side.
 PAPER = {"a4": {"paper": "A4", "frame_height": "190mm"}, "letter": {"paper": "letter", "frame_height": "195mm"}}
@@ -40,7 +42,10 @@ def certificate_issue(*, learner, course: CoursePage, language: str | None = Non
                 language=language or course.locale.language_code,
             )
     except IntegrityError:
-        return Certificate.objects.get(learner=learner, course_key=course.translation_key)
+        winner = Certificate.objects.filter(learner=learner, course_key=course.translation_key).first()
+        if winner is None:
+            raise  # not the race the constraint settles: the insert itself failed
+        return winner
 
 
 def verification_url(certificate: Certificate) -> str:
@@ -79,25 +84,38 @@ def certificate_render_pdf(certificate: Certificate, language: str) -> bytes:
 
 
 def certificate_pdf(certificate: Certificate, language: str) -> bytes:
-    """The PDF, rendered once per certificate, language and paper size, then read from media storage."""
-    path = _pdf_path(certificate, language)
-    if pdf_storage().exists(path):
-        with pdf_storage().open(path, "rb") as stored:
-            return stored.read()
-    pdf = certificate_render_pdf(certificate, language)
-    pdf_storage().save(path, ContentFile(pdf))
-    return pdf
+    """The PDF, rendered once per certificate, language and paper size (however many ask at once), then read from
+    the private storage."""
+    return pdf_build(_pdf_path(certificate, language), lambda: certificate_render_pdf(certificate, language))
+
+
+def _delete_pdfs(tokens: set[str]) -> None:
+    """The printed copies kept for download."""
+    storage = pdf_storage()
+    if tokens and storage.exists("certificates"):
+        for name in storage.listdir("certificates")[1]:
+            if name.lstrip(".").split("-", 1)[0] in tokens:  # a temporary file of a write cut short too
+                storage.delete(f"certificates/{name}")
 
 
 def certificate_revoke(*, certificate: Certificate, reason: str) -> Certificate:
     """Revoke with a reason; the printed copies kept for download go too."""
-    storage = pdf_storage()
-    if storage.exists("certificates"):
-        for name in storage.listdir("certificates")[1]:
-            if name.startswith(f"{certificate.token}-"):
-                storage.delete(f"certificates/{name}")
+    _delete_pdfs({certificate.token})
     if not certificate.is_revoked:
         certificate.revoked_at = timezone.now()
     certificate.revocation_reason = reason
     certificate.save(update_fields=["revoked_at", "revocation_reason"])
     return certificate
+
+
+def certificates_release_holder(*, learner) -> int:
+    """The learner is deleting their account: their certificates stay as records of what was issued, unlinked from
+    them, without their name, and revoked (the verification page says why); the printed copies are deleted once
+    the deletion is committed. Returns how many."""
+    certificates = Certificate.objects.filter(learner=learner)
+    tokens = set(certificates.values_list("token", flat=True))
+    certificates.update(
+        learner=None, learner_name="", holder_deleted=True, revoked_at=Coalesce(F("revoked_at"), Value(timezone.now()))
+    )
+    transaction.on_commit(lambda: _delete_pdfs(tokens))
+    return len(tokens)

@@ -26,7 +26,13 @@ class RevocationForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("revoke") and not cleaned.get("revocation_reason", "").strip():
+        if self.instance.holder_deleted and not cleaned.get("revoke"):
+            self.add_error("revoke", _("The holder deleted their account: this certificate stays revoked."))
+        elif (
+            cleaned.get("revoke")
+            and not cleaned.get("revocation_reason", "").strip()
+            and not self.instance.holder_deleted
+        ):
             self.add_error(
                 "revocation_reason", _("Say why the certificate is revoked: the verification page shows it.")
             )

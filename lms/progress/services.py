@@ -1,13 +1,19 @@
 """Writes of learning records. Unique constraints make every write safe to repeat and to race."""
 
-from django.db import IntegrityError, transaction
+import logging
+
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import OuterRef
 from django.utils import timezone
 from wagtail.models import Page
 
 from curriculum.models import CoursePage
-from curriculum.selectors import course_of, course_structures
+from curriculum.selectors import course_of, course_structures, live_page
+from lms.certificates.models import Certificate
 from lms.certificates.services import certificate_issue
 from lms.progress.models import Enrolment, LessonProgress
+
+logger = logging.getLogger(__name__)
 
 
 def _get_or_create(model, **lookup):
@@ -56,7 +62,7 @@ def item_complete(*, learner, item: Page) -> LessonProgress:
         LessonProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(completed_at=timezone.now())
         progress.refresh_from_db()
         if course_is_complete(learner=learner, course=course):
-            course_complete(learner=learner, course=course, language=item.locale.language_code)
+            course_complete_or_defer(learner=learner, course=course, language=item.locale.language_code)
     return progress
 
 
@@ -72,9 +78,67 @@ def course_is_complete(*, learner, course: CoursePage) -> bool:
     return set(structure.item_keys) <= done
 
 
-def course_complete(*, learner, course: CoursePage, language: str) -> None:
-    """Every lesson done and every quiz passed: the enrolment is complete and the certificate issued, once."""
-    Enrolment.objects.filter(learner=learner, course_key=course.translation_key, completed_at__isnull=True).update(
-        completed_at=timezone.now()
+def course_complete(*, learner, course: CoursePage, language: str) -> Certificate:
+    """Every lesson done and every quiz passed: the enrolment is complete and the certificate issued, once, in one
+    transaction (an enrolment is never marked complete without its certificate)."""
+    with transaction.atomic():
+        Enrolment.objects.filter(learner=learner, course_key=course.translation_key, completed_at__isnull=True).update(
+            completed_at=timezone.now()
+        )
+        return certificate_issue(learner=learner, course=course, language=language)
+
+
+def course_complete_or_defer(*, learner, course: CoursePage, language: str) -> Certificate | None:
+    """course_complete, or None if the database fails: the lesson records stay, and the certificate is issued from
+    them on the learner's next visit to the course or their dashboard (or by `manage.py issue_missing_certificates`)."""
+    try:
+        return course_complete(learner=learner, course=course, language=language)
+    except DatabaseError:
+        logger.exception(
+            "Could not issue the certificate of learner %s for course %s; it is issued on their next visit",
+            learner.pk,
+            course.translation_key,
+        )
+        return None
+
+
+def certificate_ensure(*, learner, course: CoursePage, language: str) -> Certificate | None:
+    """The certificate of a course the learner's records show complete: the one issued, or issued now (None if the
+    database fails: it is tried again on the next visit)."""
+    issued = Certificate.objects.filter(learner=learner, course_key=course.translation_key).first()
+    return issued or course_complete_or_defer(learner=learner, course=course, language=language)
+
+
+def certificates_issue_missing(*, learner=None) -> tuple[int, int]:
+    """Issue every certificate due and missing: a course complete by its learner's records (all of them, or one
+    learner's) with no certificate. Returns (issued, failed)."""
+    enrolments = Enrolment.objects.exclude(
+        course_key__in=Certificate.objects.filter(learner=OuterRef("learner")).values("course_key")
     )
-    certificate_issue(learner=learner, course=course, language=language)
+    if learner is not None:
+        enrolments = enrolments.filter(learner=learner)
+    enrolments = list(enrolments.select_related("learner"))
+    structures = course_structures({enrolment.course_key for enrolment in enrolments})
+    done: dict[tuple, set] = {}
+    for record in LessonProgress.objects.filter(
+        learner__in={enrolment.learner_id for enrolment in enrolments},
+        course_key__in=list(structures),
+        completed_at__isnull=False,
+    ).values("learner", "course_key", "lesson_key"):
+        done.setdefault((record["learner"], record["course_key"]), set()).add(record["lesson_key"])
+    issued = failed = 0
+    for enrolment in enrolments:
+        structure = structures.get(enrolment.course_key)
+        if not structure or not structure.item_keys:
+            continue
+        if not set(structure.item_keys) <= done.get((enrolment.learner_id, enrolment.course_key), set()):
+            continue
+        # In the learner's language tree, as if they had finished it there.
+        course = live_page(CoursePage, enrolment.course_key, enrolment.learner.preferred_language)
+        if course is None:
+            continue
+        if course_complete_or_defer(learner=enrolment.learner, course=course, language=course.locale.language_code):
+            issued += 1
+        else:
+            failed += 1
+    return issued, failed

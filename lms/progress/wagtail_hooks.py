@@ -39,14 +39,12 @@ def add_learner_progress(*, page, request, context):
                 learner=request.user, lesson=page, course=course
             )
         context["lesson_state"] = progress.state(page.translation_key)
-    if (
-        isinstance(page, CoursePage)
-        and progress.is_complete
-        and progress.enrolment is not None
-        and progress.enrolment.completed_at is None
-    ):
-        # Complete without a new completion (an editor unpublished the last item left): issue what is due now.
-        services.course_complete(learner=request.user, course=page, language=page.locale.language_code)
+    if isinstance(page, CoursePage) and progress.is_complete and progress.enrolment is not None:
+        # Issuing follows from the records, whatever left it undone: an editor unpublished the last item left, or
+        # the database failed when the learner finished.
+        context["certificate_pending"] = not services.certificate_ensure(
+            learner=request.user, course=page, language=page.locale.language_code
+        )
     if isinstance(page, CoursePage) and progress.resume_lesson_key:
         language = page.locale.language_code
         context["resume_lesson"] = pages_in_language(Page, [progress.resume_lesson_key], language).get(

@@ -9,21 +9,22 @@ from pathlib import Path
 
 from babel.dates import format_date
 from django.conf import settings
-from django.core.cache import cache
-from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django_tasks_db.models import DBTaskResult
 
 from curriculum.i18n import language_name, language_name_in
 from curriculum.models import CoursePage, ModulePage
 from curriculum.printing import FACILITATOR, LEARNER, Printable, printable
 from curriculum.selectors import course_of, live_page
-from lms.pdf.render import pdf_storage, render_pdf
+from lms.pdf.render import render_pdf
+from lms.pdf.store import pdf_exists, pdf_lease, pdf_save
 
 EDITIONS = (LEARNER, FACILITATOR)
 PAPERS = {"a4": "A4", "letter": "letter"}
+LOGO_RENDITION = "max-600x240"
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def workbook_html(book: Printable, order: WorkbookOrder) -> str:
                 "facilitator": facilitator,
                 "institute_name": institute.name if institute else "",
                 "brand_colour": institute.print_colour if institute else "#000000",
-                "logo_url": institute.logo.get_rendition("max-600x240").url if institute and institute.logo_id else "",
+                "logo_url": institute.logo.get_rendition(LOGO_RENDITION).url if institute and institute.logo_id else "",
                 "content_date": format_date(book.content_date, format="long", locale=order.language)
                 if book.content_date
                 else "",
@@ -136,31 +137,52 @@ def expected_workbook_path(order: WorkbookOrder, root: CoursePage | ModulePage) 
     return workbook_path(printable(root), order)
 
 
-def claim_build(path: str) -> bool:
-    """True for the one request that should queue this build; refreshes and simultaneous clicks wait for it."""
-    return cache.add(f"workbooks:building:{path}", True, timeout=15 * 60)
+def workbook_job(order: WorkbookOrder) -> str:
+    """What a build is leased and queued under: the order, whatever content version the worker finds when it
+    starts (so a worker holds it from its first step, and two versions of one workbook are not built at once)."""
+    return f"workbooks/{order.page_key}/{order.language}-{order.edition}-{order.paper}"
 
 
-def release_build(path: str) -> None:
-    cache.delete(f"workbooks:building:{path}")
+class BuildAbandoned(Exception):
+    """Recorded on the task of a background build whose worker died before finishing it."""
+
+
+def workbook_builds_abandon(order: WorkbookOrder) -> int:
+    """Close the task records of this workbook's builds still marked running although no live process holds their
+    lease (their worker was killed), before the build is queued again. Returns how many."""
+    from lms.workbooks.tasks import build_workbook  # the task module imports this one
+
+    arguments = [str(order.page_key), order.language, order.edition, order.paper]
+    abandoned = [
+        task
+        for task in DBTaskResult.objects.running().filter(task_path=build_workbook.module_path)
+        if task.args_kwargs.get("args") == arguments
+    ]
+    for task in abandoned:
+        task.set_failed(BuildAbandoned(f"The worker building {workbook_job(order)} stopped; the build is queued again"))
+    return len(abandoned)
+
+
+# A worker waits this long for another process building the same workbook (which renews its lease while alive).
+WAIT_FOR_OTHER_BUILD = 10 * 60
 
 
 def workbook_build(order: WorkbookOrder, progress=None) -> str:
-    """Render the workbook (if not already kept) and store it; returns its storage path."""
+    """Render the workbook (if not already kept) and store it whole; returns its storage path."""
     report = progress or (lambda step, total, label: None)
-    root = workbook_root(order)
-    if root is None:
-        raise LookupError(f"No published course or module {order.page_key}")
-    report(1, 4, _("Reading the content"))
-    book = printable(root)
-    path = workbook_path(book, order)
-    if pdf_storage().exists(path):
-        report(4, 4, _("Already built"))
+    with pdf_lease(workbook_job(order), wait=WAIT_FOR_OTHER_BUILD):
+        root = workbook_root(order)
+        if root is None:
+            raise LookupError(f"No published course or module {order.page_key}")
+        report(1, 4, _("Reading the content"))
+        book = printable(root)
+        path = workbook_path(book, order)
+        if pdf_exists(path):
+            report(4, 4, _("Already built"))
+            return path
+        report(2, 4, _("Writing the pages"))
+        html = workbook_html(book, order)
+        report(3, 4, _("Laying out the pages"))
+        pdf_save(path, render_pdf(html))
+        report(4, 4, _("Done"))
         return path
-    report(2, 4, _("Writing the pages"))
-    html = workbook_html(book, order)
-    report(3, 4, _("Laying out the pages"))
-    pdf = render_pdf(html)
-    pdf_storage().save(path, ContentFile(pdf))
-    report(4, 4, _("Done"))
-    return path

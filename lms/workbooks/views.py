@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from lms.pdf.render import pdf_storage
+from lms.pdf.store import pdf_open, pdf_queue, pdf_unqueue
 from lms.workbooks import services
 from lms.workbooks.tasks import build_workbook
 
@@ -30,14 +30,18 @@ def download(request, page_key: uuid.UUID):
     if order.edition == services.FACILITATOR and not services.can_print_facilitator_edition(request.user, root):
         return render(request, "lms/workbooks/facilitators_only.html", status=403)
     path = services.expected_workbook_path(order, root)
-    storage = pdf_storage()
-    if not storage.exists(path) and services.claim_build(path):
+    stored = pdf_open(path)
+    # Queued unless a build is queued or leased by a live process: a build whose worker died has let its lease
+    # lapse, so this request queues it again for the next worker.
+    if stored is None and pdf_queue(job := services.workbook_job(order)):
+        services.workbook_builds_abandon(order)  # a build still marked running here lost its worker
         try:
             build_workbook.enqueue(str(order.page_key), order.language, order.edition, order.paper)
         except Exception:
-            services.release_build(path)  # let the next request try again
+            pdf_unqueue(job)  # let the next request try again
             raise
-    if not storage.exists(path):  # built by now when tasks run at once (development, tests)
+        stored = pdf_open(path)  # built by now when tasks run at once (development, tests)
+    if stored is None:
         return render(request, "lms/workbooks/preparing.html", status=202)
     filename = f"workbook-{order.language}-{order.edition}-{order.paper}.pdf"
-    return FileResponse(pdf_storage().open(path, "rb"), content_type="application/pdf", filename=filename)
+    return FileResponse(stored, content_type="application/pdf", filename=filename)

@@ -7,18 +7,15 @@ DATABASE_URL points at.
 
 import os
 import re
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.live_site import MANAGE, ROOT, serving
+
 CHROMIUM = "/usr/bin/chromium"
 
 
@@ -36,12 +33,6 @@ def _browser_database_url(tmp_path: Path) -> str:
     return f"{base}/{browser_name}"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def site_env(tmp_path_factory):
     """The environment of the test server: dev settings on a database of its own."""
@@ -56,31 +47,10 @@ def site_env(tmp_path_factory):
 @pytest.fixture(scope="session")
 def site_url(site_env):
     env = site_env
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True)
-    subprocess.run([*manage, "load_demo"], cwd=ROOT, env=env, check=True, capture_output=True)
-    port = _free_port()
-    server = subprocess.Popen(
-        [*manage, "runserver", "--noreload", f"127.0.0.1:{port}"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/healthz", timeout=2)  # noqa: S310 (our own local server)
-            break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                raise RuntimeError("the test server did not start") from None
-            time.sleep(0.3)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
+    subprocess.run([*MANAGE, "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([*MANAGE, "load_demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    with serving(env) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
