@@ -130,11 +130,6 @@ def _queued_key(name: str) -> str:
     return f"pdf:queued:{name}"
 
 
-def pdf_pending(name: str) -> bool:
-    """A build of `name` is queued or under way in a live process."""
-    return cache.get(_lease_key(name)) is not None or cache.get(_queued_key(name)) is not None
-
-
 def pdf_queue(name: str) -> bool:
     """True for the one request that should queue a build of `name`; the others wait for it."""
     if cache.get(_lease_key(name)) is not None:
@@ -170,12 +165,17 @@ def pdf_lease(name: str, *, wait: float | None = None) -> Iterator[bool]:
     second render is better than none (the rename keeps it harmless)."""
     key, owner = _lease_key(name), secrets.token_hex(8)
     deadline = time.monotonic() + (2 * lease_seconds() if wait is None else wait)
-    held = cache.add(key, owner, timeout=lease_seconds())
-    while not held and time.monotonic() < deadline:
-        time.sleep(0.1)
+    try:
         held = cache.add(key, owner, timeout=lease_seconds())
+        while not held and time.monotonic() < deadline:
+            time.sleep(0.1)
+            held = cache.add(key, owner, timeout=lease_seconds())
+    except Exception:  # the cache is down: render without coordination rather than not at all
+        logger.exception("No lease on %s: building it without one", name)
+        held = None
     if not held:
-        logger.warning("%s is still leased after waiting: building it anyway", name)
+        if held is False:
+            logger.warning("%s is still leased after waiting: building it anyway", name)
         yield False
         return
     cache.delete(_queued_key(name))  # from here the lease says the build is under way
@@ -190,12 +190,12 @@ def pdf_lease(name: str, *, wait: float | None = None) -> Iterator[bool]:
             cache.delete(key)
 
 
-def pdf_build(path: str, render: Callable[[], bytes], *, lease: str | None = None) -> bytes:
+def pdf_build(path: str, render: Callable[[], bytes]) -> bytes:
     """The PDF at `path`: read if it is stored whole, else rendered (by one process at a time) and stored."""
     stored = pdf_read(path)
     if stored is not None:
         return stored
-    with pdf_lease(lease or path):
+    with pdf_lease(path):
         stored = pdf_read(path)  # the process we waited for stored it
         if stored is not None:
             return stored
