@@ -2,8 +2,16 @@
 404 where they were asked (the site's translated 404 page, or the admin's own)."""
 
 import pytest
+from django.utils import translation
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def no_language_left_active():
+    """A request activates its language in this thread and nothing resets it: leave none for the next test."""
+    yield
+    translation.deactivate()
 
 
 @pytest.mark.parametrize(

@@ -67,7 +67,7 @@ def test_admin_pages_have_their_own_policy_and_still_refuse_other_sites(client, 
         policy = directives(response)
         # Wagtail's admin writes inline scripts (date choosers, inline panels, the translation editor).
         assert policy["script-src"] == "'self' 'unsafe-inline'"
-        assert policy["default-src"] == "'self'" and policy["connect-src"] == "'self'"
+        assert policy["default-src"] == "'self'" and policy["connect-src"] == "'self' https://releases.wagtail.org"
         assert policy["form-action"] == "'self'" and policy["frame-ancestors"] == "'none'"
         assert "camera=()" in response["Permissions-Policy"]
         assert "no-store" in response["Cache-Control"], "Wagtail never lets its admin be cached"
@@ -178,17 +178,17 @@ def test_a_server_error_in_production_leaves_a_traceback_in_the_log_and_mails_th
             f"http://127.0.0.1:{port}/healthz",
             headers={"Host": "academy.example.org", "X-Forwarded-Proto": "https"},
         )
-        deadline = time.monotonic() + 30
-        while True:
+        deadline = time.monotonic() + 60
+        while True:  # gunicorn is up when its port takes a connection
             try:
-                urllib.request.urlopen(request, timeout=5)  # noqa: S310 (our own local server)
-                pytest.fail("the health check answered although its database cannot be opened")
-            except urllib.error.HTTPError as error:
-                assert error.code == 500
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
             except OSError:
                 assert time.monotonic() < deadline and server.poll() is None, "gunicorn did not start"
                 time.sleep(0.2)
+        with pytest.raises(urllib.error.HTTPError) as failed:
+            urllib.request.urlopen(request, timeout=60)  # noqa: S310 (our own local server)
+        assert failed.value.code == 500
         deadline = time.monotonic() + 10
         while not sink.messages and time.monotonic() < deadline:
             time.sleep(0.1)
