@@ -85,6 +85,32 @@ def test_production_deployment_checks_are_clean(tmp_path):
     assert result.returncode == 0, result.stderr + result.stdout
 
 
+def test_production_logs_errors_mails_admins_and_sends_security_headers(tmp_path):
+    """What check --deploy does not look at: tracebacks go to stderr and to ADMINS, every page gets its policies."""
+    script = (
+        "from django.conf import settings as s; import logging; "
+        "print(s.ADMINS, s.EMAIL_TIMEOUT, [h.__class__.__name__ for h in logging.getLogger('django.request').handlers],"
+        " s.MIDDLEWARE.index('lms.security.SecurityHeadersMiddleware')"
+        " < s.MIDDLEWARE.index('django.middleware.clickjacking.XFrameOptionsMiddleware'))"
+    )
+    result = _run_with_production_settings(
+        "shell",
+        "--no-imports",
+        "-c",
+        script,
+        env_extra={
+            "SECRET_KEY": "a-long-random-production-secret-" + "x9Qz" * 10,
+            "ALLOWED_HOSTS": "academy.example.org",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite3'}",
+            "ADMINS": "Site Operator <ops@example.org>",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    assert (
+        result.stdout.strip() == "[('Site Operator', 'ops@example.org')] 10 ['StreamHandler', 'AdminEmailHandler'] True"
+    )
+
+
 def test_ilm_element_colours_are_dark_enough_for_white_numbers():
     from django.core.exceptions import ValidationError
 

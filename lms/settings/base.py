@@ -1,6 +1,7 @@
 """Settings shared by every environment. dev.py, test.py and production.py adjust them."""
 
 import os
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -14,6 +15,7 @@ INSTALLED_APPS = [
     "lms.quizzes",
     "lms.certificates",
     "lms.workbooks",
+    "lms.backup",
     "django_tasks",
     "django_tasks_db",
     "curriculum",
@@ -40,6 +42,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lms.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.middleware.LanguageMiddleware",
@@ -158,6 +161,9 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # Videos are links with transcripts, never oEmbed look-ups: rendering must not call the network.
 WAGTAILEMBEDS_FINDERS = []
+# Staff avatars are Wagtail's default picture: Gravatar would be told a hash of every staff email address (and the
+# admin's Content-Security-Policy loads images from this site only).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # One cache for every process on the machine (rate limits and cached course structures must be shared);
 # production uses Redis when REDIS_URL is set, which several machines need.
@@ -207,3 +213,40 @@ WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 # Ask new learners to confirm their email address before they can log in (needs working outgoing mail).
 ACCOUNTS_REQUIRE_EMAIL_CONFIRMATION = os.environ.get("ACCOUNTS_REQUIRE_EMAIL_CONFIRMATION", "").lower() == "true"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Landscape Academy <noreply@localhost>")
+
+# Errors: every server error's traceback goes to stderr, which gunicorn passes on to systemd's journal (or whatever
+# runs it), and by mail to ADMINS="Name <address>, Other <address>" when set. Warnings from our code and libraries
+# go to stderr too; 404s and other client errors do not (the access log has them).
+ADMINS = [(name, address) for name, address in getaddresses([os.environ.get("ADMINS", "")]) if address]
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [pid %(process)d] %(message)s"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],  # with DEBUG on, the error page shows the traceback
+        },
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
+    "root": {"handlers": ["stderr"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "django": {"handlers": ["stderr", "mail_admins"], "level": "WARNING", "propagate": False},
+        # "Not Found" and "Bad Request" are the visitor's mistake; 500s are logged by this logger at ERROR.
+        "django.request": {"handlers": ["stderr", "mail_admins"], "level": "ERROR", "propagate": False},
+        # Requests for hosts not in ALLOWED_HOSTS are scanners' noise: logged, never mailed.
+        "django.security.DisallowedHost": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
+}
