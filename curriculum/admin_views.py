@@ -4,10 +4,14 @@ wagtail-localize checks only the model-wide "submit translation" permission befo
 it is given by id; the guards add the check an institute needs: may this user edit that page or snippet?
 """
 
+import io
+
+import polib
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.http import HttpResponse
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -15,10 +19,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.pages.utils import get_valid_next_url_from_request
 from wagtail.models import Locale, Page
 from wagtail.permissions import policy_registry
 from wagtail.snippets.views.snippets import get_snippet_model_from_url_params
-from wagtail_localize.models import Translation, TranslationSource
+from wagtail_localize.models import StringSegment, Translation, TranslationSource
 from wagtail_localize.views import edit_translation, submit_translations, update_translations
 
 from curriculum import translation
@@ -149,8 +154,10 @@ def publish_translations(request, course_id: int, language_code: str):
     if not course.permissions_for_user(request.user).can_publish():
         raise PermissionDenied
     locale = _locale(language_code)
-    published = translation.course_translations_publish(course, locale, user=request.user)
-    messages.success(request, _("%(pages)d translated pages published.") % {"pages": published})
+    report = translation.course_translations_publish(course, locale, user=request.user)
+    messages.success(request, _("%(pages)d translated pages published.") % {"pages": report.published})
+    for problem in report.refused[:5]:
+        messages.warning(request, problem)
     return redirect("course_translations:course", course_id=course.pk)
 
 
@@ -230,6 +237,72 @@ def _guarded_by_target(view):
     return guarded
 
 
+@require_POST
+def checked_po_upload(request, translation_id: int):
+    """wagtail-localize's "Upload PO file" reads the file's header without checking it is there (a KeyError) and
+    stores every string as it comes (a NUL, or a title over 255 characters, fails in the database): check the file
+    first, then hand it on without the strings that cannot be stored, saying which were left out."""
+    translation_record = get_object_or_404(Translation, pk=translation_id)
+    back = get_valid_next_url_from_request(request) or reverse("wagtailadmin_home")
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose the PO file to upload."))
+        return redirect(back)
+    if upload.size > MAX_PO_SIZE:
+        messages.error(request, _("This file is larger than 5 MB: it is not a course's PO file."))
+        return redirect(back)
+    try:
+        po = translation.po_parse(upload.read())
+    except translation.POImportError as error:
+        messages.error(request, str(error))
+        return redirect(back)
+    if po.metadata.get("X-WagtailLocalize-TranslationID") != str(translation_record.uuid):
+        messages.error(
+            request,
+            _(
+                "This PO file was not downloaded from this translation. Download the PO file here, translate it and "
+                "upload that file."
+            ),
+        )
+        return redirect(back)
+    model = translation_record.source.specific_content_type.model_class()
+    storable = polib.POFile()
+    storable.metadata = po.metadata
+    for entry in po:
+        problem = translation.po_entry_problem(model, entry)
+        if problem:
+            messages.warning(request, problem)
+        else:
+            storable.append(entry)
+    request.FILES["file"] = SimpleUploadedFile(upload.name, str(storable).encode(), "text/x-gettext-translation")
+    return edit_translation.upload_pofile(request, translation_id=translation_id)
+
+
+def checked_string_edit(request, translation_id: int, string_segment_id: int):
+    """wagtail-localize's translation editor saves a string as typed: one longer than its field (a page title over
+    255 characters) fails in the database. Refused here; the editor marks the string as not saved."""
+    if request.method == "PUT":
+        translation_record = get_object_or_404(Translation, pk=translation_id)
+        segment = get_object_or_404(StringSegment.objects.select_related("context"), pk=string_segment_id)
+        if request.content_type == "multipart/form-data":
+            fields, _files = request.parse_file_upload(request.META, io.BytesIO(request.body))
+        else:
+            fields = QueryDict(request.body)
+        value = fields.get("value", "")
+        limit = translation.field_limit(
+            translation_record.source.specific_content_type.model_class(), segment.context.path
+        )
+        if limit is not None and len(value) > limit:
+            message = _("This translation has %(length)d characters, more than the %(limit)d its field holds.") % {
+                "length": len(value),
+                "limit": limit,
+            }
+            return JsonResponse({"error": message}, status=400)
+    return edit_translation.edit_string_translation(
+        request, translation_id=translation_id, string_segment_id=string_segment_id
+    )
+
+
 def translations_report_moved(request):
     """wagtail-localize's report lists every institute's translations: ours lists the user's courses."""
     return redirect("course_translations:index")
@@ -243,10 +316,10 @@ localize_guard_patterns = [
     *(
         path(f"admin/localize/translate/<int:translation_id>/{rest}", _guarded_by_target(view))
         for rest, view in (
-            ("strings/<int:string_segment_id>/edit/", edit_translation.edit_string_translation),
+            ("strings/<int:string_segment_id>/edit/", checked_string_edit),
             ("overrides/<int:overridable_segment_id>/edit/", edit_translation.edit_override),
             ("pofile/download/", edit_translation.download_pofile),
-            ("pofile/upload/", edit_translation.upload_pofile),
+            ("pofile/upload/", checked_po_upload),
             ("machine_translate/", edit_translation.machine_translate),
             ("preview/", edit_translation.preview_translation),
             ("preview/<str:mode>/", edit_translation.preview_translation),

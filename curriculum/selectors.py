@@ -506,7 +506,9 @@ def url_in_language(request, url: str, language_code: str) -> str:
     from django.utils import translation
     from django.utils.http import url_has_allowed_host_and_scheme
 
-    if not url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+    # A relative address ("0", "learning") is no place of this site's, and redirect() would take it for the name of
+    # a view to reverse (a server error).
+    if not url.startswith("/") or not url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
         url = "/"
     path_language = translation.get_language_from_path(url) or translation.get_language()
     with translation.override(path_language):

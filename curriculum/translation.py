@@ -10,9 +10,11 @@ comes back whole. Importing stores the strings; the translated pages change when
 rule as any edit: publishing needs an approver).
 """
 
+import tempfile
 from dataclasses import dataclass, field
 
 import polib
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
@@ -198,6 +200,57 @@ class POImportError(ValueError):
     pass
 
 
+def po_parse(content: bytes) -> polib.POFile:
+    """An uploaded PO file, or POImportError saying why it is not one.
+
+    Parsed from a file of its own: polib reads any string that names an existing file as that file, so the text
+    of an upload is never given to it directly (an upload holding "/etc/passwd" would be read from the disk)."""
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise POImportError(_("This is not a PO file in UTF-8: %(error)s") % {"error": error}) from error
+    with tempfile.NamedTemporaryFile(suffix=".po") as upload:
+        upload.write(content)
+        upload.flush()
+        try:
+            return polib.pofile(upload.name, encoding="utf-8")
+        except (UnicodeDecodeError, OSError, ValueError) as error:
+            raise POImportError(_("This is not a PO file in UTF-8: %(error)s") % {"error": error}) from error
+
+
+def field_limit(model, path: str) -> int | None:
+    """The most characters the field a string's context names can hold: `title`, or `learning_outcomes.<id>.text`
+    for a child object's field. None for text without a limit (rich text, lesson blocks)."""
+    name, _dot, rest = path.partition(".")
+    try:
+        model_field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    if model_field.one_to_many and rest:
+        return field_limit(model_field.related_model, rest.partition(".")[2])
+    return None if rest else getattr(model_field, "max_length", None)
+
+
+def po_entry_problem(model, entry: polib.POEntry) -> str | None:
+    """Why a translated string cannot go into `model`'s field, in words for the translator, or None.
+
+    The database refuses both (PostgreSQL: no NUL in text, no title over 255 characters) and a page with an
+    overlong summary could never be published."""
+    shown = entry.msgid.replace("\x00", "")[:60]
+    if any("\x00" in text for text in (entry.msgid, entry.msgstr, entry.msgctxt or "")):
+        return _(
+            "The translation of “%(text)s” holds an invisible null character and was left out: remove it and "
+            "import the file again."
+        ) % {"text": shown}
+    limit = field_limit(model, entry.msgctxt or "")
+    if limit is not None and len(entry.msgstr) > limit:
+        return _(
+            "The translation of “%(text)s” has %(length)d characters, more than the %(limit)d its field holds, and "
+            "was left out: shorten it and import the file again."
+        ) % {"text": shown, "length": len(entry.msgstr), "limit": limit}
+    return None
+
+
 def _translations_for_po(course: CoursePage, locale: Locale) -> list[tuple[Page, Translation]]:
     """The wagtail-localize translation of each page of the course that is not written directly in the editor,
     started (as "Translate" in the admin would) where missing, with its strings read from the live source page."""
@@ -266,10 +319,7 @@ class ImportReport:
 
 @transaction.atomic
 def course_po_import(course: CoursePage, locale: Locale, content: bytes, *, user) -> ImportReport:
-    try:
-        po = polib.pofile(content.decode("utf-8"))
-    except (UnicodeDecodeError, OSError, ValueError) as error:
-        raise POImportError(_("This is not a PO file in UTF-8: %(error)s") % {"error": error}) from error
+    po = po_parse(content)
     if po.metadata.get("X-Course-Key") != str(course.translation_key):
         raise POImportError(_("This PO file was exported from another course."))
     if po.metadata.get("Language") != locale.language_code:
@@ -285,7 +335,13 @@ def course_po_import(course: CoursePage, locale: Locale, content: bytes, *, user
         by_page.setdefault(key, []).append(polib.POEntry(msgid=entry.msgid, msgstr=entry.msgstr, msgctxt=context))
     report = ImportReport()
     for page, translation in _translations_for_po(course, locale):
-        entries = by_page.pop(str(page.translation_key), [])
+        entries = []
+        for entry in by_page.pop(str(page.translation_key), []):
+            problem = po_entry_problem(page.specific_class, entry)
+            if problem:
+                report.skipped.append(problem)
+            else:
+                entries.append(entry)
         if not any(entry.msgstr for entry in entries):
             continue
         page_po = polib.POFile()
@@ -295,15 +351,31 @@ def course_po_import(course: CoursePage, locale: Locale, content: bytes, *, user
         report.skipped.extend(str(warning) for warning in warnings)
         report.pages += 1
     for key in by_page:
-        report.skipped.append(_("Strings of a page that is not in this course (%(key)s) were left out.") % {"key": key})
+        report.skipped.append(
+            _("Strings of a page that is not in this course (%(key)s) were left out.")
+            % {"key": key.replace("\x00", "")}
+        )
     return report
 
 
-def course_translations_publish(course: CoursePage, locale: Locale, *, user) -> int:
+@dataclass
+class PublishReport:
+    published: int = 0
+    refused: list[str] = field(default_factory=list)
+
+
+def course_translations_publish(course: CoursePage, locale: Locale, *, user) -> PublishReport:
     """Publish every wagtail-localize translation of the course into `locale` from its current strings (untranslated
-    strings keep the source text). Callers check that the user may publish."""
-    published = 0
-    for _page, translation in _translations_for_po(course, locale):
-        translation.save_target(user=user, publish=True)
-        published += 1
-    return published
+    strings keep the source text). A page whose strings do not pass its validation (a slug with spaces, strings
+    saved before these checks) stays as it was, and the report says why. Callers check that the user may publish."""
+    report = PublishReport()
+    for page, translation in _translations_for_po(course, locale):
+        try:
+            translation.save_target(user=user, publish=True)
+        except ValidationError as error:
+            report.refused.append(
+                _("“%(page)s” was not published: %(error)s") % {"page": page.title, "error": " ".join(error.messages)}
+            )
+            continue
+        report.published += 1
+    return report

@@ -1,9 +1,16 @@
+import json
+import re
+from io import BytesIO
+
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, JsonResponse, QueryDict
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
 from wagtail.models import Site
 from wagtail.views import serve as wagtail_serve
 
@@ -88,3 +95,103 @@ class RememberLanguageMiddleware:
         ):
             remember_language(request, response, language)
         return response
+
+
+# -- characters the database cannot store ---------------------------------------------------------------------------
+
+NUL = "\x00"
+# PostgreSQL refuses NUL in text and JSON; a lone surrogate (only JSON can carry one: "\ud800") cannot be encoded.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def accepts_nul_characters(view):
+    """Mark a view that finds NUL characters in its own form data and answers them as form errors, keeping the rest
+    of what was typed (a quiz). The middleware still refuses them in the address."""
+    view.accepts_nul_characters = True
+    return view
+
+
+def _unstorable_in_json(body: bytes) -> bool:
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):  # not JSON: the view answers that itself
+        return False
+    pending = [data]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if UNSTORABLE.search(item):
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
+
+
+def _form_data(request):
+    """The form fields and files sent: Django parses them for POST only, and the admin's translation editor sends
+    its strings with PUT."""
+    if request.method == "POST":
+        return request.POST, request.FILES
+    if request.content_type == "multipart/form-data":
+        return request.parse_file_upload(request.META, BytesIO(request.body))
+    return QueryDict(request.body, encoding=request.encoding), MultiValueDict()
+
+
+def _nul_in_form(request) -> bool:
+    try:
+        fields, files = _form_data(request)
+    except OSError:  # the client went away mid-upload: as CsrfViewMiddleware does, the view sees no data
+        return False
+    return any(NUL in name or any(NUL in value for value in values) for name, values in fields.lists()) or any(
+        NUL in name or any(NUL in (upload.name or "") for upload in uploads) for name, uploads in files.lists()
+    )
+
+
+class NulCharacterMiddleware:
+    """Answer a NUL character anywhere in the address, the query string or the data sent (form fields, file names,
+    JSON) with a translated 400 page, before any view hands it to the database.
+
+    PostgreSQL refuses NUL in text, so every unchecked lookup or save would fail with a server error (a certificate
+    token in the path, a search term, an answer saved as JSON). Django's form fields refuse it already; URL
+    arguments, query strings read by hand and JSON do not. Must come before SessionMiddleware: a session cookie with
+    a NUL in it is dropped (the visitor gets a new session) instead of being looked up.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for name, value in list(request.COOKIES.items()):
+            if NUL in name or NUL in value:
+                del request.COOKIES[name]
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if NUL in request.path_info or any(
+            NUL in name or any(NUL in value for value in values) for name, values in request.GET.lists()
+        ):
+            return self.refuse(request)
+        if getattr(view_func, "accepts_nul_characters", False):
+            return None
+        if request.content_type == "application/json" or request.content_type.endswith("+json"):
+            if _unstorable_in_json(request.body):
+                return self.refuse(request)
+        elif (
+            request.content_type in FORM_TYPES and request.method in ("POST", "PUT", "PATCH") and _nul_in_form(request)
+        ):
+            return self.refuse(request)
+        return None
+
+    @staticmethod
+    def refuse(request):
+        message = _(
+            "What was sent holds an invisible character (a null character, often left by copying from another "
+            "program) that cannot be stored. Go back, type the text again without it, and send it once more."
+        )
+        if request.content_type == "application/json" or "application/json" in request.headers.get("Accept", ""):
+            return JsonResponse({"error": str(message)}, status=400)
+        return render(request, "lms/bad_characters.html", {"message": message}, status=400)

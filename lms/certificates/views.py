@@ -1,5 +1,7 @@
 """Download your own certificates; anyone verifies a certificate from its QR code or its short code."""
 
+import re
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -13,6 +15,8 @@ from lms.certificates import services
 from lms.certificates.models import CODE_ALPHABET, CODE_LENGTH, Certificate
 
 VERIFY_LOOKUPS = RateLimit("verify", limit=60, window=10 * 60)
+# What new_token() makes: anything else is not looked up at all.
+TOKEN = re.compile(r"[0-9a-f]{32}")
 
 
 def _with_requested_language(request):
@@ -37,7 +41,7 @@ def verify(request, token):
     refused = _rate_limited(request)
     if refused:
         return refused
-    certificate = Certificate.objects.filter(token=token).first()
+    certificate = Certificate.objects.filter(token=token).first() if TOKEN.fullmatch(token) else None
     if certificate is None:
         return render(request, "lms/certificates/not_found.html", status=404)
     language = translation.get_language()
@@ -88,6 +92,8 @@ def verify_code(request):
 
 @login_required
 def download(request, token):
+    if not TOKEN.fullmatch(token):
+        raise Http404(_("Certificate not found"))
     certificate = get_object_or_404(Certificate, token=token, learner=request.user)
     language = certificate.pdf_language(request.GET.get("language"))
     if certificate.is_revoked:

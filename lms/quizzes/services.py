@@ -14,6 +14,9 @@ from curriculum.selectors import course_of
 from lms.progress import services as progress_services
 from lms.quizzes.models import QuestionAnswer, QuizAttempt
 
+# PostgreSQL cannot store it (in text or JSON); invisible, it can come with pasted text.
+NUL = "\x00"
+
 
 class QuizClosed(Exception):
     """No attempt left: the message says so in the learner's language."""
@@ -68,6 +71,15 @@ def attempt_start(*, learner, quiz: QuizPage) -> QuizAttempt:
         return QuizAttempt.objects.get(learner=learner, quiz_key=quiz.translation_key, submitted_at__isnull=True)
 
 
+def answers_to_keep(quiz: QuizPage, submitted: dict[str, list[str]]) -> dict[str, list[str]]:
+    """What is kept of a form's answers between visits: answers to this quiz's questions only, of a sane size, without
+    NUL characters."""
+    ids = {block.id for block in quiz.questions}
+    return {
+        key: [value.replace(NUL, "")[:300] for value in values[:20]] for key, values in submitted.items() if key in ids
+    }
+
+
 def attempt_save_draft(*, attempt: QuizAttempt, submitted: dict[str, list[str]]) -> None:
     """Keep what the learner has typed so far, exactly as typed, so a dropped connection loses nothing."""
     if attempt.is_open:
@@ -95,6 +107,12 @@ def attempt_submit(*, attempt: QuizAttempt, submitted: dict[str, list[str]], qui
             errors[""] = _("This form holds answers to questions that are not in this quiz. Check your answers.")
         answers = {}
         for question_id, block in questions.items():
+            if any(NUL in value for value in submitted.get(question_id, [])):
+                errors[question_id] = _(
+                    "This answer held an invisible character (a null character) that cannot be saved. It is removed "
+                    "now: check the answer and submit again."
+                )
+                continue
             try:
                 answers[question_id] = block.block.parse_answer(block.value, submitted.get(question_id, []))
             except AnswerError as error:
@@ -102,7 +120,7 @@ def attempt_submit(*, attempt: QuizAttempt, submitted: dict[str, list[str]], qui
                 continue
             if answers[question_id] is None:
                 errors[question_id] = _("Answer this question.")
-        known = {question_id: values for question_id, values in submitted.items() if question_id in questions}
+        known = answers_to_keep(version, submitted)
         if errors:
             attempt.draft = {**attempt.draft, **known}
             attempt.save(update_fields=["draft"])

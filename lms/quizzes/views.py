@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from curriculum import selectors as curriculum
 from curriculum.models import QuizPage
+from lms.middleware import accepts_nul_characters
 from lms.quizzes import presenters, services
 from lms.quizzes.models import QuizAttempt
 
@@ -24,12 +25,6 @@ SUBMIT_ERRORS = "quiz-submit-errors"
 def submitted_answers(post) -> dict[str, list[str]]:
     """The form's answers by question id: fields are named q-<question id>."""
     return {name[2:]: post.getlist(name)[:50] for name in post if name.startswith("q-")}
-
-
-def _within(quiz: QuizPage, answers: dict[str, list[str]]) -> dict[str, list[str]]:
-    """Only answers to this quiz's questions, of a sane size, are kept between visits."""
-    ids = {block.id for block in quiz.questions}
-    return {key: [value[:300] for value in values[:20]] for key, values in answers.items() if key in ids}
 
 
 def _quiz_or_404(quiz_key: uuid.UUID) -> QuizPage:
@@ -58,12 +53,13 @@ def start(request, quiz_key):
     return redirect(_quiz_url(request, quiz))
 
 
+@accepts_nul_characters
 @require_POST
 def answer_before_login(request, quiz_key):
     """A visitor answered without being logged in: keep the answers, ask them to log in, and put them back."""
     quiz = _quiz_or_404(quiz_key)
     pending = request.session.get(PENDING_ANSWERS, {})
-    pending[str(quiz.translation_key)] = _within(quiz, submitted_answers(request.POST))
+    pending[str(quiz.translation_key)] = services.answers_to_keep(quiz, submitted_answers(request.POST))
     request.session[PENDING_ANSWERS] = pending
     resume = reverse("quizzes:resume", args=[quiz.translation_key])
     if request.user.is_authenticated:
@@ -84,11 +80,13 @@ def resume(request, quiz_key):
     except services.QuizClosed as closed:
         messages.error(request, str(closed))
         return redirect(_quiz_url(request, quiz))
-    services.attempt_save_draft(attempt=attempt, submitted=pending)
+    # Kept in the session before this visit: the quiz may have changed since, or the answers held a NUL.
+    services.attempt_save_draft(attempt=attempt, submitted=services.answers_to_keep(quiz, pending))
     messages.info(request, _("Your answers are back. Check them and submit."))
     return redirect(_quiz_url(request, quiz))
 
 
+@accepts_nul_characters
 @require_POST
 @login_required
 def save(request, pk):
@@ -97,10 +95,13 @@ def save(request, pk):
     if not attempt.is_open:
         return JsonResponse({"saved": False}, status=409)
     version = services.quiz_version(attempt, _quiz_or_404(attempt.quiz_key))
-    services.attempt_save_draft(attempt=attempt, submitted=_within(version, submitted_answers(request.POST)))
+    services.attempt_save_draft(
+        attempt=attempt, submitted=services.answers_to_keep(version, submitted_answers(request.POST))
+    )
     return JsonResponse({"saved": True})
 
 
+@accepts_nul_characters
 @require_POST
 @login_required
 def submit(request, pk):

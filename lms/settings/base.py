@@ -44,6 +44,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "lms.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "lms.middleware.NulCharacterMiddleware",  # before sessions: it drops a session cookie holding a NUL
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.middleware.LanguageMiddleware",
     "lms.middleware.RememberLanguageMiddleware",
@@ -159,6 +160,7 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILIMAGES_IMAGE_FORM_BASE = "curriculum.images.ImageForm"  # refuses damaged images with a message
 # Videos are links with transcripts, never oEmbed look-ups: rendering must not call the network.
 WAGTAILEMBEDS_FINDERS = []
 # Staff avatars are Wagtail's default picture: Gravatar would be told a hash of every staff email address (and the
