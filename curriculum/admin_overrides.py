@@ -193,12 +193,15 @@ def _is_foreign_draft(user, page_id) -> bool:
     return drafts is not None and Page.objects.filter(drafts, pk=page_id).exists()
 
 
+_browse = chooser.BrowseView.as_view()
+
+
 def page_chooser_browse(request, parent_page_id):
     """Editors link to any published page; another institute's unpublished pages are not there to browse (the
     chooser's listing already leaves them out: see curriculum.wagtail_hooks)."""
     if _is_foreign_draft(request.user, parent_page_id):
         raise Http404
-    return chooser.BrowseView.as_view()(request, parent_page_id=parent_page_id)
+    return _browse(request, parent_page_id=parent_page_id)
 
 
 class ScopedChosenMultipleView(chooser.ChosenMultipleView):

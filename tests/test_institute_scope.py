@@ -391,6 +391,10 @@ def test_only_moderators_delete_the_institutes_images_and_documents(client, scen
     ):
         assert refused(client.get(url)), url
         assert refused(client.post(url)), url
+    uploader = client.post(
+        f"/admin/images/multiple/{editor_upload.pk}/delete/", headers={"x-requested-with": "XMLHttpRequest"}
+    )
+    assert uploader.status_code == 403, "nor from the upload page"
     assert get_image_model().objects.filter(pk__in=[own.image.pk, editor_upload.pk]).count() == 2
     assert get_document_model().objects.filter(pk=own.document.pk).exists()
     assert client.get(f"/admin/images/{editor_upload.pk}/").status_code == 200, "editors change their own uploads"
