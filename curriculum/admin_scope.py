@@ -5,10 +5,18 @@ Wagtail checks model permissions ("may change institutes") but its generic edit,
 ask the permission policy about the one object they open. `scoped_views` adds that check to a viewset's views.
 """
 
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
+from wagtail.models import Locale, Page, PageLogEntry, Task, Workflow
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permission_policies.collections import CollectionOwnershipPermissionPolicy
+from wagtail.permissions import policy_registry
 
-from curriculum.institutes import institute_keys_of
+from curriculum.institutes import ROLES, institute_keys_of, institutes_of
+from curriculum.models import Institute, InstituteSectionPage
 
 ADMIN_ROLES = ("editors", "moderators")
 
@@ -86,3 +94,185 @@ def scoped_views(viewset_class):
         if getattr(viewset_class, name, None) is not None
     }
     return type(f"Scoped{viewset_class.__name__}", (viewset_class,), attributes)
+
+
+# -- what of other institutes a user must not see in Wagtail's own views --------------------------------------------
+
+
+def page_policy():
+    return policy_registry.get_by_type(Page)
+
+
+def explorable_pages(user):
+    """The pages Wagtail lets the user explore: those they have a permission on, and the way down to them."""
+    return page_policy().explorable_instances(user)
+
+
+def may_explore(user, page_id) -> bool:
+    return user.is_superuser or explorable_pages(user).filter(pk=page_id).exists()
+
+
+def foreign_institutes(user):
+    """Institutes (default-language rows) where the user is neither editor nor moderator; none for administrators."""
+    institutes = Institute.objects.filter(locale=Locale.get_default())
+    if user.is_superuser:
+        return institutes.none()
+    return institutes.exclude(translation_key__in=institute_keys_of(user, ADMIN_ROLES))
+
+
+def _group_ids(institutes) -> set[int]:
+    ids = set()
+    for row in institutes.values_list(*(f"{role}_id" for role in ROLES)):
+        ids.update(pk for pk in row if pk)
+    return ids
+
+
+def foreign_staff(user):
+    """Staff of the institutes in `foreign_institutes` who are not also staff of one of the user's."""
+    User = get_user_model()
+    theirs = _group_ids(foreign_institutes(user))
+    if not theirs:
+        return User.objects.none()
+    own = _group_ids(institutes_of(user, ADMIN_ROLES))
+    return User.objects.filter(groups__in=theirs).exclude(groups__in=own)
+
+
+def foreign_workflows(user):
+    own = institutes_of(user, ADMIN_ROLES).values("workflow")
+    return Workflow.objects.filter(pk__in=foreign_institutes(user).values("workflow")).exclude(pk__in=own)
+
+
+def foreign_tasks(user):
+    own = institutes_of(user, ADMIN_ROLES).values("workflow")
+    return Task.objects.filter(workflow_tasks__workflow__in=foreign_workflows(user)).exclude(
+        workflow_tasks__workflow__in=own
+    )
+
+
+def foreign_pages_filter(user) -> Q | None:
+    """Pages in other institutes' sections (every language's tree), as a filter; None when there are none."""
+    paths = InstituteSectionPage.objects.filter(
+        institute__translation_key__in=foreign_institutes(user).values("translation_key")
+    ).values_list("path", flat=True)
+    return Q.create([("path__startswith", path) for path in paths], connector=Q.OR) if paths else None
+
+
+def foreign_drafts_filter(user) -> Q | None:
+    """Other institutes' pages that are not live: the ones an editor may not even link to."""
+    foreign = foreign_pages_filter(user)
+    return foreign & Q(live=False) if foreign is not None else None
+
+
+def without_foreign_choices(queryset, user):
+    """A filter's choices (people, workflows, tasks) without those that belong to other institutes only."""
+    foreign = {
+        get_user_model(): foreign_staff,
+        Workflow: foreign_workflows,
+        Task: foreign_tasks,
+    }.get(queryset.model)
+    if foreign is None or user.is_superuser:
+        return queryset
+    return queryset.exclude(pk__in=foreign(user).values("pk"))
+
+
+class ScopedChoicesMixin:
+    """For a Wagtail filter set: the people, workflows and tasks offered as choices leave out other institutes'.
+
+    Wagtail builds these choices from every row in the database ("Edited by", "Locked by", "Requested by", the
+    workflow and task lists), whatever the listing below them shows: they named another institute's staff.
+    """
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        if request is None:
+            return
+        for choice_filter in self.filters.values():
+            if not hasattr(choice_filter, "get_queryset"):
+                continue
+            choices = choice_filter.get_queryset(request)
+            if choices is None:
+                choices = choice_filter.extra.get("queryset")
+            if choices is not None:
+                choice_filter.queryset = without_foreign_choices(choices, request.user)
+
+
+def scope_log_entries(entries, user):
+    """Log entries of objects the user may act on.
+
+    Wagtail shows a user every log entry of a model they have any permission on (every institute's certificates, for
+    a moderator); page entries it already limits to the pages the user may explore. Entries of other models are kept
+    when their object is one the model's permission policy lets the user change, view or choose: deleted objects'
+    entries are for administrators.
+    """
+    if user.is_superuser or issubclass(entries.model, PageLogEntry):
+        return entries
+    allowed = Q(pk__in=[])
+    for content_type_id in entries.order_by().values_list("content_type_id", flat=True).distinct():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is None:
+            continue
+        objects = policy_registry.get_by_type(model).instances_user_has_any_permission_for(
+            user, ["change", "view", "choose"]
+        )
+        # ModelLogEntry keeps the object's key as text.
+        keys = objects.order_by().values_list(Cast("pk", output_field=CharField()), flat=True)
+        allowed |= Q(content_type_id=content_type_id, object_id__in=keys)
+    return entries.filter(allowed)
+
+
+class InstituteMediaPolicy(CollectionOwnershipPermissionPolicy):
+    """Wagtail's policy for images and documents, except that deleting one takes the collection's "delete"
+    permission.
+
+    Wagtail treats "delete" as "change" and lets whoever uploaded an image change it, so an institute's editors could
+    delete the logo and signature its certificates print. Its migrations give the "delete" permission to the groups
+    that had it before (Wagtail's own Editors and Moderators); curriculum.institutes gives it to moderators.
+    """
+
+    DELETE = "delete"
+
+    def user_has_permission(self, user, action):
+        if action == self.DELETE:
+            return self._check_perm(user, [self.DELETE])
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_any_permission_for_instance(user, [action], instance)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        others = [action for action in actions if action != self.DELETE]
+        if len(others) < len(actions) and self._check_perm(user, [self.DELETE], collection=instance.collection):
+            return True
+        return bool(others) and super().user_has_any_permission_for_instance(user, others, instance)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        others = [action for action in actions if action != self.DELETE]
+        if len(others) == len(actions):
+            return super().instances_user_has_any_permission_for(user, actions)
+        if user.is_active and user.is_superuser:
+            return self.model._default_manager.all()
+        if not user.is_authenticated:
+            return self.model._default_manager.none()
+        allowed = Q(collection__in=self._collections_with_perm(user, [self.DELETE]))
+        if others:
+            allowed |= Q(pk__in=super().instances_user_has_any_permission_for(user, others).values("pk"))
+        return self.model._default_manager.filter(allowed)
+
+    def users_with_any_permission(self, actions):
+        return self._with_deleters(actions, super().users_with_any_permission, None)
+
+    def users_with_any_permission_for_instance(self, actions, instance):
+        for_instance = super().users_with_any_permission_for_instance
+        return self._with_deleters(actions, lambda others: for_instance(others, instance), instance.collection)
+
+    def _with_deleters(self, actions, users_for, collection):
+        others = [action for action in actions if action != self.DELETE]
+        if len(others) == len(actions):
+            return users_for(actions)
+        allowed = Q(pk__in=self._users_with_perm([self.DELETE], collection=collection).values("pk"))
+        if others:
+            allowed |= Q(pk__in=users_for(others).values("pk"))
+        return get_user_model().objects.filter(allowed)

@@ -26,7 +26,7 @@ from wagtail.snippets.views.snippets import get_snippet_model_from_url_params
 from wagtail_localize.models import StringSegment, Translation, TranslationSource
 from wagtail_localize.views import edit_translation, submit_translations, update_translations
 
-from curriculum import translation
+from curriculum import admin_overrides, translation
 from curriculum.admin_scope import ADMIN_ROLES
 from curriculum.institutes import institute_keys_of
 from curriculum.models import CoursePage
@@ -309,7 +309,7 @@ def translations_report_moved(request):
 
 
 # Included by lms/urls.py before Wagtail's admin URLs, so they answer these paths first.
-localize_guard_patterns = [
+admin_guard_patterns = admin_overrides.urlpatterns + [
     path("admin/localize/submit/page/<int:page_id>/", guarded_page_translation),
     path("admin/localize/submit/snippet/<slug:app_label>/<slug:model_name>/<str:pk>/", guarded_snippet_translation),
     path("admin/localize/update/<int:translation_source_id>/", guarded_update_translations),
@@ -329,3 +329,4 @@ localize_guard_patterns = [
     path("admin/localize/reports/translations/", translations_report_moved),
     path("admin/localize/reports/translations/results/", translations_report_moved),
 ]
+localize_guard_patterns = admin_guard_patterns  # the name lms/urls.py imports

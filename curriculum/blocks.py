@@ -1,9 +1,13 @@
 """Lesson blocks: what institutes write a lesson with. Each block renders itself for the web from its own template."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
+
+from curriculum.media import media_refusal
 
 PARAGRAPH_FEATURES = ["bold", "italic", "ol", "ul", "link"]
 
@@ -25,7 +29,23 @@ class ParagraphBlock(blocks.RichTextBlock):
         template = "blocks/paragraph.html"
 
 
-class ImageBlock(blocks.StructBlock):
+class OwnMediaMixin:
+    """A block holding an image or document (in `media_field`) that the page's institute may use: never another
+    institute's (curriculum.media decides, while an admin form validates)."""
+
+    media_field = ""
+
+    def clean(self, value):
+        value = super().clean(value)
+        refusal = media_refusal(value.get(self.media_field))
+        if refusal:
+            raise StructBlockValidationError(block_errors={self.media_field: ValidationError(refusal)})
+        return value
+
+
+class ImageBlock(OwnMediaMixin, blocks.StructBlock):
+    media_field = "image"
+
     image = ImageChooserBlock(label=_("Image"))
     alt_text = blocks.CharBlock(
         label=_("Alternative text"),
@@ -121,7 +141,9 @@ class GlossaryTermBlock(blocks.StructBlock):
         template = "blocks/glossary_term.html"
 
 
-class DocumentBlock(blocks.StructBlock):
+class DocumentBlock(OwnMediaMixin, blocks.StructBlock):
+    media_field = "document"
+
     document = DocumentChooserBlock(label=_("Document"))
     title = blocks.CharBlock(label=_("Title"), required=False, help_text=_("Leave empty to use the document's title."))
     description = blocks.TextBlock(label=_("Description"), required=False)

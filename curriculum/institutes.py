@@ -46,17 +46,15 @@ SECTION_PERMISSIONS = {
     "moderators": ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
 }
 
-# Permissions on the institute's collection: images and documents of other collections stay out of reach.
+# Permissions on the institute's collection: images and documents of other collections stay out of reach. Editors
+# upload and choose, and change what they uploaded (Wagtail's "add"); moderators change and delete any, the logo and
+# signature included (curriculum.admin_scope.InstituteMediaPolicy makes "delete" a permission of its own).
+MEDIA_MODELS = (("wagtailimages", "image"), ("wagtaildocs", "document"))
 COLLECTION_PERMISSIONS = {
-    "editors": [
-        ("wagtailimages", "image", ["add", "change", "choose"]),
-        ("wagtaildocs", "document", ["add", "change", "choose"]),
-    ],
-    "moderators": [
-        ("wagtailimages", "image", ["add", "change", "choose", "delete"]),
-        ("wagtaildocs", "document", ["add", "change", "choose", "delete"]),
-    ],
+    "editors": ["add", "choose"],
+    "moderators": ["add", "change", "choose", "delete"],
 }
+MEDIA_ACTIONS = ("add", "change", "choose", "delete")
 
 
 @dataclass
@@ -92,15 +90,30 @@ def _collection(institute: Institute, report: SetupReport) -> Collection:
             collection = root.add_child(name=institute.name)
             report.add(f"collection {collection.name}")
         institute.collection = collection
-    for role, grants in COLLECTION_PERMISSIONS.items():
-        for app_label, model, actions in grants:
-            for action in actions:
-                GroupCollectionPermission.objects.get_or_create(
-                    group=getattr(institute, role),
-                    collection=institute.collection,
-                    permission=_permission(app_label, f"{action}_{model}"),
-                )
+    for role, actions in COLLECTION_PERMISSIONS.items():
+        _grant_exactly(getattr(institute, role), institute.collection, actions, report)
     return institute.collection
+
+
+def _grant_exactly(group: Group, collection: Collection, actions: list[str], report: SetupReport) -> None:
+    """The group's image and document permissions on the collection become `actions`: missing ones are added, others
+    (granted by an earlier version of this setup) taken away."""
+    wanted = {_permission(app_label, f"{action}_{model}") for app_label, model in MEDIA_MODELS for action in actions}
+    media = Q()
+    for app_label, model in MEDIA_MODELS:
+        media |= Q(
+            permission__content_type__app_label=app_label,
+            permission__codename__in=[f"{action}_{model}" for action in MEDIA_ACTIONS],
+        )
+    granted = GroupCollectionPermission.objects.filter(media, group=group, collection=collection)
+    removed, _by_model = granted.exclude(permission__in=wanted).delete()
+    have = set(granted.values_list("permission_id", flat=True))
+    missing = [permission for permission in wanted if permission.pk not in have]
+    GroupCollectionPermission.objects.bulk_create(
+        GroupCollectionPermission(group=group, collection=collection, permission=permission) for permission in missing
+    )
+    if removed or missing:
+        report.add(f"permissions of {group.name} on the collection {collection.name}: {', '.join(actions)}")
 
 
 def _workflow(institute: Institute, report: SetupReport) -> Workflow:

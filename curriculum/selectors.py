@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.db.models.functions import Substr
 from wagtail.images import get_image_model
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, PageViewRestriction
 
 from curriculum.i18n import language_name, shipped_language_codes
 from curriculum.models import CourseIndexPage, CoursePage, ILMElement, Institute, LessonPage, ModulePage, QuizPage
@@ -192,8 +192,23 @@ def search_terms(text: str) -> str:
     return " ".join(re.sub(r"[^\w'’-]+", " ", text).split())[:200]
 
 
-def catalogue(index_page: Page, *, params: Mapping) -> dict:
-    """The catalogue page's courses, filtered by ?element=1-5, ?language=<code> and searched by ?q=."""
+def visible_to(pages, request=None):
+    """`pages` without those behind a view restriction (password, login, groups) the visitor has not passed: a
+    listing or a search shows no title or summary of what the visitor cannot open. Without a request, without any
+    restricted page. One query, plus one per group restriction."""
+    hidden = [
+        restriction.page.path
+        for restriction in PageViewRestriction.objects.select_related("page")
+        if request is None or not restriction.accept_request(request)
+    ]
+    if not hidden:
+        return pages
+    return pages.exclude(Q.create([("path__startswith", path) for path in hidden], connector=Q.OR))
+
+
+def catalogue(index_page: Page, *, params: Mapping, request=None) -> dict:
+    """The catalogue page's courses, filtered by ?element=1-5, ?language=<code> and searched by ?q=, leaving out
+    what the visitor may not see (`visible_to`)."""
     locale = index_page.locale
     query = search_terms(params.get("q") or "")
     element = params.get("element") or ""
@@ -201,7 +216,7 @@ def catalogue(index_page: Page, *, params: Mapping) -> dict:
     language = params.get("language") or ""
     language = language if language in shipped_language_codes() else None
 
-    courses = _with_card_relations(CoursePage.objects.descendant_of(index_page).live())
+    courses = _with_card_relations(visible_to(CoursePage.objects.descendant_of(index_page).live(), request))
     if element:
         courses = courses.filter(path__in=_course_paths_covering_element(element, index_page))
     if language:
@@ -217,7 +232,7 @@ def catalogue(index_page: Page, *, params: Mapping) -> dict:
         # to the best matches here.
         lessons = [
             lesson
-            for lesson in LessonPage.objects.live().descendant_of(index_page).search(query)[:100]
+            for lesson in visible_to(LessonPage.objects.live().descendant_of(index_page), request).search(query)[:100]
             if parent_path(lesson.path, 2) in course_paths
         ][:20]
     else:
@@ -235,10 +250,12 @@ def catalogue(index_page: Page, *, params: Mapping) -> dict:
     }
 
 
-def institute_section(section: Page) -> dict:
-    """An institute's page: the institute in the section's language and the cards of its published courses."""
+def institute_section(section: Page, request=None) -> dict:
+    """An institute's page: the institute in the section's language and the cards of its published courses that the
+    visitor may see."""
     institute = section.institute
-    courses = list(_with_card_relations(CoursePage.objects.child_of(section).live()).order_by("path"))
+    courses = visible_to(CoursePage.objects.child_of(section).live(), request)
+    courses = list(_with_card_relations(courses).order_by("path"))
     return {
         "institute": institute.get_translation_or_none(section.locale) or institute,
         "course_cards": course_cards(courses, section.locale),

@@ -1,17 +1,31 @@
 from django.contrib import messages
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.site_summary import PagesSummaryItem
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import Locale
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from curriculum.admin_scope import ADMIN_ROLES, InstituteScopedPolicy, scoped_views
+from curriculum.admin_overrides import (
+    InstitutePageViewSet,
+    ScopedDocumentsAdminAPIViewSet,
+    ScopedImagesAdminAPIViewSet,
+    ScopedPagesSummaryItem,
+)
+from curriculum.admin_scope import (
+    ADMIN_ROLES,
+    InstituteMediaPolicy,
+    InstituteScopedPolicy,
+    foreign_drafts_filter,
+    scoped_views,
+)
 from curriculum.institutes import institute_keys_of, institute_workspace
-from curriculum.models import ILMElement, Institute, InstituteSectionPage
+from curriculum.models import ILMElement, Institute
 
 
 class ILMElementViewSet(SnippetViewSet):
@@ -84,12 +98,41 @@ def hide_unscoped_translations_report(request, menu_items):
 @hooks.register("construct_page_chooser_queryset")
 def hide_other_institutes_unpublished_pages(pages, request):
     """Editors may link to any published page; another institute's unpublished pages stay out of their choosers."""
-    if request.user.is_superuser:
-        return pages
-    own_keys = institute_keys_of(request.user, ADMIN_ROLES)
-    others_courses = Q()
-    for section in InstituteSectionPage.objects.exclude(institute__translation_key__in=own_keys).only("path"):
-        others_courses |= Q(path__startswith=section.path)
-    if not others_courses:
-        return pages
-    return pages.filter(~others_courses | Q(live=True))
+    drafts = foreign_drafts_filter(request.user)
+    return pages if drafts is None else pages.exclude(drafts)
+
+
+# -- Wagtail's own views, scoped (see curriculum.admin_overrides) ----------------------------------------------------
+
+
+# After Wagtail's own registrations (order), which these replace.
+@hooks.register("register_admin_viewset", order=1)
+def register_page_viewset():
+    return InstitutePageViewSet()
+
+
+@hooks.register("construct_admin_api", order=1)
+def scope_admin_api_media(router):
+    router.register_endpoint("images", ScopedImagesAdminAPIViewSet)
+    router.register_endpoint("documents", ScopedDocumentsAdminAPIViewSet)
+
+
+@hooks.register("construct_homepage_summary_items", order=1)
+def scope_page_count(request, items):
+    items[:] = [ScopedPagesSummaryItem(request) if type(item) is PagesSummaryItem else item for item in items]
+
+
+@hooks.register("construct_reports_menu")
+def hide_administrators_reports(request, menu_items):
+    if not request.user.is_superuser:
+        page_types = reverse("wagtailadmin_reports:page_types_usage")
+        menu_items[:] = [item for item in menu_items if item.url != page_types]
+
+
+# Deleting an image or document takes the collection's "delete" permission (moderators), not just "change". For the
+# exact model: this module can be imported before wagtail.images registers its policy, and an exact registration
+# wins whatever the order.
+for media_model in (get_image_model(), get_document_model()):
+    register_permission_policy(
+        media_model, InstituteMediaPolicy(media_model, owner_field_name="uploaded_by_user"), exact_class=True
+    )

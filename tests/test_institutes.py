@@ -163,22 +163,31 @@ def test_a_change_needs_the_approval_of_the_institutes_own_moderator(client, ins
 # -- images, documents, snippets ------------------------------------------------------------------------------------
 
 
-def _image_in(slug: str):
+def _image_in(slug: str, uploaded_by=None):
     return get_image_model().objects.create(
-        title=f"Field photo of {slug}", file=get_test_image_file(), collection=institute(slug).collection
+        title=f"Field photo of {slug}",
+        file=get_test_image_file(),
+        collection=institute(slug).collection,
+        uploaded_by_user=uploaded_by,
     )
 
 
-def _document_in(slug: str):
-    document = get_document_model()(title=f"Agreement template of {slug}", collection=institute(slug).collection)
+def _document_in(slug: str, uploaded_by=None):
+    document = get_document_model()(
+        title=f"Agreement template of {slug}", collection=institute(slug).collection, uploaded_by_user=uploaded_by
+    )
     document.file.save("agreement.txt", ContentFile(b"A partnership agreement."), save=False)
     document.save()
     return document
 
 
-def test_an_editor_uses_their_institutes_images_and_documents_only(editor_a):
-    own_image, other_image = _image_in(FIRST_INSTITUTE), _image_in(SECOND_INSTITUTE)
-    own_document, other_document = _document_in(FIRST_INSTITUTE), _document_in(SECOND_INSTITUTE)
+def test_an_editor_uses_their_institutes_images_and_documents_only(client, institute_member):
+    """Editors choose their collection's images and documents, and change the ones they uploaded."""
+    editor = institute_member("editors", FIRST_INSTITUTE)
+    editor_a = client
+    editor_a.force_login(editor)
+    own_image, other_image = _image_in(FIRST_INSTITUTE, uploaded_by=editor), _image_in(SECOND_INSTITUTE)
+    own_document, other_document = _document_in(FIRST_INSTITUTE, uploaded_by=editor), _document_in(SECOND_INSTITUTE)
     assert editor_a.get(f"/admin/images/{own_image.pk}/").status_code == 200
     assert refused(editor_a.get(f"/admin/images/{other_image.pk}/"))
     assert refused(editor_a.get(f"/admin/images/{other_image.pk}/delete/"))

@@ -7,6 +7,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import TranslatableMixin
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from curriculum.media import InstituteForm
 from curriculum.models.snippets import validate_dark_enough
 
 DEFAULT_BRAND_COLOUR = "#24583a"
@@ -88,6 +89,7 @@ class Institute(TranslatableMixin, models.Model):
         related_name="+",
     )
 
+    base_form_class = InstituteForm  # the logo and signature come from the institute's collection, never another's
     panels = [
         FieldPanel("name"),
         # The slug names the institute's sections and is how create_institute finds it again: administrators only.

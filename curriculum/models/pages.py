@@ -13,6 +13,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from curriculum.blocks import PARAGRAPH_FEATURES, LessonBodyBlock
+from curriculum.media import InstitutePageForm
 from curriculum.pages_hooks import CURRICULUM_PAGE_CONTEXT
 from curriculum.questions import QuestionStreamBlock
 
@@ -26,6 +27,9 @@ def _default_locale_only():
 
 class CurriculumPage(Page):
     """A page below a home page: it shows the way back up (home, catalogue, course, module)."""
+
+    # Its images and documents come from its institute's collection, never another's.
+    base_form_class = InstitutePageForm
 
     class Meta:
         abstract = True
@@ -81,7 +85,7 @@ class CourseIndexPage(CurriculumPage):
         from curriculum import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.catalogue(self, params=request.GET))
+        context.update(selectors.catalogue(self, params=request.GET, request=request))
         return context
 
 
@@ -115,7 +119,7 @@ class InstituteSectionPage(CurriculumPage):
         from curriculum import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.institute_section(self))
+        context.update(selectors.institute_section(self, request))
         return context
 
 
