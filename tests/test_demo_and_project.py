@@ -103,6 +103,7 @@ def test_production_logs_errors_mails_admins_and_sends_security_headers(tmp_path
             "ALLOWED_HOSTS": "academy.example.org",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite3'}",
             "ADMINS": "Site Operator <ops@example.org>",
+            "TRUSTED_PROXY_COUNT": "1",
         },
     )
     assert result.returncode == 0, result.stderr

@@ -164,6 +164,7 @@ def test_a_server_error_in_production_leaves_a_traceback_in_the_log_and_mails_th
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(sink.server_address[1]),
         "EMAIL_USE_TLS": "false",
+        "TRUSTED_PROXY_COUNT": "0",
     }
     log = (tmp_path / "gunicorn.log").open("w+")
     server = subprocess.Popen(
