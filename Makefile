@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+SOAK_SECONDS ?= 60
 
 .PHONY: run test test-postgres bench install system-packages migrate demo messages lint format clean
 
@@ -48,9 +49,11 @@ test-postgres: system-packages install
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(PY) -m pytest $(PYTEST_ARGS)
 
+# Benchmarks (not part of `make test`): pages against a bare Wagtail page, PDFs, and a soak of 20 learners for
+# SOAK_SECONDS against gunicorn + PostgreSQL (a database of its own on DATABASE_URL's server, else 127.0.0.1:5432).
 bench: install
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
-	$(PY) -m pytest tests/benchmarks -p no:randomly -s --no-header -q
+	SOAK_SECONDS=$(SOAK_SECONDS) $(PY) -m pytest tests/benchmarks -p no:randomly -s --no-header -q
 
 # Refresh the interface catalogues after changing templates or code; translate, then `make test` checks them.
 messages: install

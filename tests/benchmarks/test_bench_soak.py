@@ -1,0 +1,280 @@
+"""`make bench`: a soak. 20 learners use the site at once for a bounded time (SOAK_SECONDS, 60 by default) against
+gunicorn with the production settings on a PostgreSQL database of the soak's own: each logs in, reads lessons, marks
+them complete, takes a quiz (answers saved as they go, then submitted), looks at the attempt and at "My learning".
+It reports requests, latency, errors (there must be none) and the gunicorn workers' memory at the start and the end.
+
+Everything stays on loopback; the soak's database and folders are created for the run and removed after it.
+"""
+
+import os
+import random
+import re
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+LEARNERS = 20
+SECONDS = float(os.environ.get("SOAK_SECONDS", "60"))
+WORKERS = 4  # as the README's gunicorn example
+PASSWORD = "soak-learner-2045"
+COURSE = "/en/courses/landscape-learning-institute/ilm-five-elements/"
+
+
+def _server_url() -> str:
+    """The PostgreSQL server of DATABASE_URL when it names one, else the local one."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        return url.rsplit("/", 1)[0]
+    return "postgres://postgres@127.0.0.1:5432"
+
+
+@pytest.fixture(scope="module")
+def soak_site(tmp_path_factory):
+    """A database and folders of the soak's own, migrated, with the demo course and 20 learner accounts."""
+    import psycopg
+
+    server, name = _server_url(), f"bench_soak_{os.getpid()}"
+    try:
+        admin = psycopg.connect(f"{server}/postgres", autocommit=True)
+    except psycopg.OperationalError as error:
+        pytest.fail(f"The soak needs PostgreSQL ({server}): {error}")
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.execute(f'CREATE DATABASE "{name}"')
+    folder = tmp_path_factory.mktemp("soak")
+    env = {
+        **{key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_"))},
+        "DJANGO_SETTINGS_MODULE": "tests.benchmarks.soak_settings",
+        "SOAK_DIR": str(folder),
+        "CACHE_DIR": str(folder / "cache"),
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"{server}/{name}",
+        "TRUSTED_PROXY_COUNT": "1",  # the soak plays the TLS proxy: X-Forwarded-For and X-Forwarded-Proto
+    }
+    manage = [sys.executable, "manage.py"]
+    try:
+        for command in (["migrate", "--no-input"], ["collectstatic", "--no-input"], ["load_demo"]):
+            subprocess.run([*manage, *command, "-v", "0"], cwd=ROOT, env=env, check=True, capture_output=True)
+        accounts = (
+            "from django.contrib.auth import get_user_model as U; "
+            f"[U().objects.create_user(f'soak-{{n}}@example.org', f'soak-{{n}}@example.org', '{PASSWORD}', "
+            f"display_name=f'Soak learner {{n}}') for n in range({LEARNERS})]"
+        )
+        subprocess.run([*manage, "shell", "--no-imports", "-c", accounts], cwd=ROOT, env=env, check=True)
+        yield env
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def _worker_pids(master: int) -> list[int]:
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master:
+            children.append(int(stat.parent.name))
+    return sorted(children)
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Learner:
+    """One person on a phone: cookies kept by hand (the production cookies are Secure, and the soak speaks plain
+    HTTP to gunicorn as the TLS proxy would), the CSRF token of each form, redirects followed."""
+
+    opener = urllib.request.build_opener(_NoRedirects)
+
+    def __init__(self, base_url: str, number: int, stats: "Stats"):
+        self.base_url, self.number, self.stats = base_url, number, stats
+        self.email = f"soak-{number}@example.org"
+        self.cookies: dict[str, str] = {}
+        self.origin = "https://" + urllib.parse.urlsplit(base_url).netloc
+
+    def request(self, path: str, data: dict | None = None, expect=(200,)) -> tuple[int, str]:
+        """(status, body) of the page at the end of the redirects; a first answer other than `expect`, a server
+        error or a failure on the way counts as an error."""
+        status, text, location = self._send(path, data, expect)
+        for _hop in range(5):
+            if status not in (301, 302, 303):
+                break
+            target = urllib.parse.urlsplit(location)
+            status, text, location = self._send(target.path + (f"?{target.query}" if target.query else ""))
+        return status, text
+
+    def _send(self, path: str, data: dict | None = None, expect=(200, 301, 302)) -> tuple[int, str, str]:
+        headers = {
+            "X-Forwarded-Proto": "https",
+            "X-Forwarded-For": f"10.20.0.{self.number + 1}",
+            "Cookie": "; ".join(f"{key}={value}" for key, value in self.cookies.items()),
+        }
+        body = None
+        if data is not None:
+            body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}, True)
+            headers |= {"Origin": self.origin, "Content-Type": "application/x-www-form-urlencoded"}
+        started = time.perf_counter()
+        try:
+            request = urllib.request.Request(self.base_url + path, body and body.encode(), headers)
+            try:
+                response = self.opener.open(request, timeout=60)
+            except urllib.error.HTTPError as error:
+                response = error
+            with response:
+                status, text = response.status, response.read().decode()
+                for header in response.headers.get_all("Set-Cookie") or []:
+                    for morsel in SimpleCookie(header).values():
+                        self.cookies[morsel.key] = morsel.value
+                location = response.headers.get("Location", "")
+        except OSError as error:
+            self.stats.record(time.perf_counter() - started, f"{path}: {error!r}")
+            return 0, "", ""
+        kind = "login" if path.endswith("/accounts/login/") and data is not None else "page"
+        self.stats.record(time.perf_counter() - started, None if status in expect else f"{path}: HTTP {status}", kind)
+        return status, text, location
+
+    def log_in(self):
+        self.request("/en/accounts/login/")
+        self.request("/en/accounts/login/", {"username": self.email, "password": PASSWORD}, expect=(302,))
+        if "sessionid" not in self.cookies:
+            self.stats.record(0, f"{self.email} could not log in")
+
+    def take_quiz(self, quiz_path: str):
+        _status, page = self.request(quiz_path)
+        start = re.search(r'action="(/en/learning/quizzes/[0-9a-f-]+/start/)"', page)
+        if start:
+            _status, page = self.request(start.group(1), {}, expect=(302,))
+        submit = re.search(r'action="(/en/learning/quizzes/attempts/\d+/submit/)"', page)
+        save = re.search(r'data-save-url="([^"]+)"', page)
+        if not (submit and save):
+            self.stats.record(0, f"{quiz_path}: no open attempt to answer")
+            return
+        choices: dict[str, list[str]] = {}
+        for name, value in re.findall(r'name="(q-[0-9a-f-]+)" value="([^"]*)"', page):
+            choices.setdefault(name, []).append(value)
+        answers = {name: [random.choice(values)] for name, values in choices.items()}
+        for name in re.findall(r'type="text"[^>]*name="(q-[0-9a-f-]+)"', page):
+            answers[name] = [random.choice(["6", "20", "elite capture", "problem tree"])]
+        self.request(save.group(1), answers)  # what the autosave script sends
+        self.request(submit.group(1), answers, expect=(302,))  # then the attempt's page
+
+    def run(self, deadline: float):
+        self.log_in()
+        _status, course = self.request(COURSE)
+        items = sorted(set(re.findall(rf'href="({re.escape(COURSE)}[\w-]+/[\w-]+/)"', course)))
+        quizzes = [path for path in items if path.endswith("/check-your-understanding/")]
+        lessons = [path for path in items if path not in quizzes]
+        assert lessons and quizzes, "the demo course's outline"
+        step = 0
+        while time.monotonic() < deadline:
+            _status, page = self.request(lessons[(self.number + step) % len(lessons)])
+            complete = re.search(r'action="(/en/learning/lessons/[0-9a-f-]+/complete/)"', page)
+            if complete:
+                self.request(complete.group(1), {}, expect=(302,))  # then the next lesson
+            if step % 4 == 3:
+                self.take_quiz(quizzes[(self.number + step) % len(quizzes)])
+                self.request("/en/learning/")
+            step += 1
+            time.sleep(random.uniform(0.2, 1.0))  # reading
+
+
+class Stats:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.latencies: dict[str, list[float]] = {"login": [], "page": []}
+        self.errors: list[str] = []
+
+    def record(self, seconds: float, error: str | None, kind: str = "page"):
+        with self.lock:
+            self.latencies[kind].append(seconds)
+            if error:
+                self.errors.append(error)
+
+    def summary(self, kind: str) -> str:
+        times = sorted(self.latencies[kind])
+        if not times:
+            return "none"
+        p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
+        return f"{len(times)}, median {statistics.median(times) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms"
+
+
+def test_twenty_learners_for_a_minute_on_gunicorn_and_postgresql(soak_site):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "lms.wsgi", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=soak_site,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None, "gunicorn did not start"
+                time.sleep(0.2)
+        warm_up = Stats()
+        for _ in range(WORKERS * 2):
+            Learner(base_url, 0, warm_up).request(COURSE)
+        while len(_worker_pids(server.pid)) < WORKERS:
+            time.sleep(0.2)
+        rss_start = {pid: _rss_mb(pid) for pid in _worker_pids(server.pid)}
+
+        stats = Stats()
+        started = time.monotonic()
+        learners = [
+            threading.Thread(target=Learner(base_url, number, stats).run, args=(started + SECONDS,))
+            for number in range(LEARNERS)
+        ]
+        for learner in learners:
+            learner.start()
+        for learner in learners:
+            learner.join()
+        elapsed = time.monotonic() - started
+        workers = _worker_pids(server.pid)
+        rss_end = {pid: _rss_mb(pid) for pid in workers}
+    finally:
+        server.terminate()
+        _out, log = server.communicate(timeout=30)
+
+    requests = sum(len(times) for times in stats.latencies.values())
+    print(
+        f"\n[bench] soak ({LEARNERS} learners, {elapsed:.0f} s, gunicorn -w {WORKERS}, PostgreSQL, production "
+        f"settings): {requests} requests ({requests / elapsed:.1f}/s) | logins {stats.summary('login')} | "
+        f"other requests {stats.summary('page')} | errors: {len(stats.errors)} | worker RSS start "
+        f"{statistics.mean(rss_start.values()):.0f} MB, end {statistics.mean(rss_end.values() or [0]):.0f} MB "
+        f"(max {max(rss_end.values(), default=0):.0f} MB) | workers replaced: {len(set(workers) - set(rss_start))}"
+    )
+    assert stats.errors == [], stats.errors[:10]
+    assert "Traceback" not in log, log[-3000:]
+    assert set(workers) == set(rss_start), "a worker died or was replaced during the soak"
