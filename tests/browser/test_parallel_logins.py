@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import _free_port
+from tests.live_site import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.browser
@@ -28,7 +28,7 @@ PASSWORD = "pw-parallel-2045x"
 @pytest.fixture(scope="module")
 def gunicorn_url(site_url, site_env):
     """gunicorn on the demo database, behind one (pretended) proxy: each test names its clients' addresses."""
-    port = _free_port()
+    port = free_port()
     env = {**site_env, "TRUSTED_PROXY_COUNT": "1"}
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "lms.wsgi", "-w", "3", "-k", "gthread", "--threads", "8"]
