@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from wagtail.models import Locale
 
@@ -68,19 +69,21 @@ FIRST_INSTITUTE = "landscape-learning-institute"  # owns the five-element course
 SECOND_INSTITUTE = "sahel-restoration-centre"  # owns the farmer-led restoration course
 
 
+def make_institute_member(role: str, slug: str, **fields):
+    """A new user who is one of that demo institute's editors, moderators or facilitators."""
+    institute = Institute.objects.get(slug=slug, locale__language_code="en")
+    username = f"{role}-{slug}@example.org"
+    fields.setdefault("display_name", role)
+    user = get_user_model().objects.create_user(username, username, "pw-institute-2045", **fields)
+    user.groups.add(getattr(institute, role))
+    return user
+
+
 @pytest.fixture
-def institute_member(db, django_user_model):
+def institute_member(db):
     """make(role, institute_slug): a new user who is one of that demo institute's editors, moderators or
     facilitators."""
-
-    def make(role: str, slug: str):
-        institute = Institute.objects.get(slug=slug, locale__language_code="en")
-        username = f"{role}-{slug}@example.org"
-        user = django_user_model.objects.create_user(username, username, "pw-institute-2045", display_name=role)
-        user.groups.add(getattr(institute, role))
-        return user
-
-    return make
+    return make_institute_member
 
 
 @pytest.fixture
