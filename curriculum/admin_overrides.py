@@ -64,8 +64,12 @@ def explorable_pages_only(view):
     def guarded(request, *args, **kwargs):
         for name in PAGE_ID_KWARGS:
             page_id = kwargs.get(name)
-            exists = page_id is not None and Page.objects.filter(pk=page_id).exists()
-            if exists and not may_explore(request.user, page_id):
+            # A page id that does not exist is the view's to answer (404).
+            if (
+                page_id is not None
+                and not may_explore(request.user, page_id)
+                and Page.objects.filter(pk=page_id).exists()
+            ):
                 raise PermissionDenied
         return view(request, *args, **kwargs)
 

@@ -5,6 +5,8 @@ Wagtail checks model permissions ("may change institutes") but its generic edit,
 ask the permission policy about the one object they open. `scoped_views` adds that check to a viewset's views.
 """
 
+from dataclasses import dataclass, field
+
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -15,7 +17,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permission_policies.collections import CollectionOwnershipPermissionPolicy
 from wagtail.permissions import policy_registry
 
-from curriculum.institutes import ROLES, institute_keys_of, institutes_of
+from curriculum.institutes import ROLES, institute_keys_of
 from curriculum.models import Institute, InstituteSectionPage
 
 ADMIN_ROLES = ("editors", "moderators")
@@ -112,48 +114,69 @@ def may_explore(user, page_id) -> bool:
     return user.is_superuser or explorable_pages(user).filter(pk=page_id).exists()
 
 
-def foreign_institutes(user):
-    """Institutes (default-language rows) where the user is neither editor nor moderator; none for administrators."""
-    institutes = Institute.objects.filter(locale=Locale.get_default())
-    if user.is_superuser:
-        return institutes.none()
-    return institutes.exclude(translation_key__in=institute_keys_of(user, ADMIN_ROLES))
+@dataclass
+class ForeignScope:
+    """What belongs to institutes where the user is neither editor nor moderator: their staff (who are not also the
+    user's institute's), workflows and sections. Empty for administrators."""
+
+    staff_groups: set = field(default_factory=set)
+    own_groups: set = field(default_factory=set)
+    workflows: set = field(default_factory=set)
+    section_paths: list = field(default_factory=list)
 
 
-def _group_ids(institutes) -> set[int]:
-    ids = set()
-    for row in institutes.values_list(*(f"{role}_id" for role in ROLES)):
-        ids.update(pk for pk in row if pk)
-    return ids
+def foreign_scope(user) -> ForeignScope:
+    """Worked out once per request (kept on the request's user) in three queries."""
+    if user.is_superuser or not user.is_authenticated:
+        return ForeignScope()
+    if not hasattr(user, "_foreign_scope"):
+        user_groups = set(user.groups.values_list("pk", flat=True))
+        scope = ForeignScope()
+        foreign_keys = []
+        rows = Institute.objects.filter(locale=Locale.get_default()).values(
+            "translation_key", "workflow_id", *(f"{role}_id" for role in ROLES)
+        )
+        for row in rows:
+            groups = {row[f"{role}_id"] for role in ROLES} - {None}
+            if user_groups & {row[f"{role}_id"] for role in ADMIN_ROLES}:
+                scope.own_groups |= groups
+            else:
+                scope.staff_groups |= groups
+                scope.workflows.add(row["workflow_id"])
+                foreign_keys.append(row["translation_key"])
+        scope.workflows.discard(None)
+        scope.section_paths = list(
+            InstituteSectionPage.objects.filter(institute__translation_key__in=foreign_keys).values_list(
+                "path", flat=True
+            )
+        )
+        user._foreign_scope = scope
+    return user._foreign_scope
 
 
 def foreign_staff(user):
-    """Staff of the institutes in `foreign_institutes` who are not also staff of one of the user's."""
+    """Staff of other institutes who are not also staff of one of the user's."""
+    scope = foreign_scope(user)
     User = get_user_model()
-    theirs = _group_ids(foreign_institutes(user))
-    if not theirs:
+    if not scope.staff_groups:
         return User.objects.none()
-    own = _group_ids(institutes_of(user, ADMIN_ROLES))
-    return User.objects.filter(groups__in=theirs).exclude(groups__in=own)
+    return User.objects.filter(groups__in=scope.staff_groups).exclude(groups__in=scope.own_groups)
 
 
 def foreign_workflows(user):
-    own = institutes_of(user, ADMIN_ROLES).values("workflow")
-    return Workflow.objects.filter(pk__in=foreign_institutes(user).values("workflow")).exclude(pk__in=own)
+    return Workflow.objects.filter(pk__in=foreign_scope(user).workflows)
 
 
 def foreign_tasks(user):
-    own = institutes_of(user, ADMIN_ROLES).values("workflow")
-    return Task.objects.filter(workflow_tasks__workflow__in=foreign_workflows(user)).exclude(
-        workflow_tasks__workflow__in=own
-    )
+    """The tasks of other institutes' workflows (unless one of the user's institutes' workflows has them too)."""
+    scope = foreign_scope(user)
+    tasks = Task.objects.filter(workflow_tasks__workflow__in=scope.workflows)
+    return tasks.exclude(workflow_tasks__workflow__in=Workflow.objects.exclude(pk__in=scope.workflows))
 
 
 def foreign_pages_filter(user) -> Q | None:
     """Pages in other institutes' sections (every language's tree), as a filter; None when there are none."""
-    paths = InstituteSectionPage.objects.filter(
-        institute__translation_key__in=foreign_institutes(user).values("translation_key")
-    ).values_list("path", flat=True)
+    paths = foreign_scope(user).section_paths
     return Q.create([("path__startswith", path) for path in paths], connector=Q.OR) if paths else None
 
 
@@ -206,18 +229,26 @@ def scope_log_entries(entries, user):
     """
     if user.is_superuser or issubclass(entries.model, PageLogEntry):
         return entries
-    allowed = Q(pk__in=[])
-    for content_type_id in entries.order_by().values_list("content_type_id", flat=True).distinct():
-        model = ContentType.objects.get_for_id(content_type_id).model_class()
-        if model is None:
-            continue
-        objects = policy_registry.get_by_type(model).instances_user_has_any_permission_for(
-            user, ["change", "view", "choose"]
-        )
-        # ModelLogEntry keeps the object's key as text.
-        keys = objects.order_by().values_list(Cast("pk", output_field=CharField()), flat=True)
-        allowed |= Q(content_type_id=content_type_id, object_id__in=keys)
-    return entries.filter(allowed)
+    return entries.filter(_object_entries_filter(user, entries.model))
+
+
+def _object_entries_filter(user, log_model) -> Q:
+    filters = user.__dict__.setdefault("_object_entries_filters", {})  # once per request and kind of log entry
+    if log_model not in filters:
+        allowed = Q(pk__in=[])
+        viewable = log_model.objects.viewable_by_user(user).order_by()
+        for content_type_id in viewable.values_list("content_type_id", flat=True).distinct():
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+            if model is None:
+                continue
+            objects = policy_registry.get_by_type(model).instances_user_has_any_permission_for(
+                user, ["change", "view", "choose"]
+            )
+            # Log entries keep the object's key as text.
+            keys = objects.order_by().values_list(Cast("pk", output_field=CharField()), flat=True)
+            allowed |= Q(content_type_id=content_type_id, object_id__in=keys)
+        filters[log_model] = allowed
+    return filters[log_model]
 
 
 class InstituteMediaPolicy(CollectionOwnershipPermissionPolicy):
