@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.test.client import encode_multipart
+from django.utils import translation
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Locale
@@ -24,6 +25,14 @@ from tests.test_institutes import course_of_institute, institute
 from tests.test_quizzes import first_of, form, quiz_in, right_answers, start, submit
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english_after():
+    """Requests here end in every language; tests after these (block tests without a request) expect English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
 
 REFUSED_FR = "Un caractère ne peut pas être utilisé"
 MULTIPART = "multipart/form-data; boundary=BoUnDaRy"

@@ -13,8 +13,10 @@ import re
 from urllib.parse import quote, urlsplit
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from wagtail.models import PageViewRestriction
@@ -27,6 +29,14 @@ from tests.test_quizzes import quiz_in, right_answers
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
+
+
+@pytest.fixture(autouse=True)
+def english_after():
+    """Requests here end in every language; tests after these (block tests without a request) expect English."""
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
 
 PROPERTY = settings(
     max_examples=30,
