@@ -10,8 +10,8 @@ private strings (an unpublished page's title, its staff's email addresses, its l
 Then every admin and learner action that changes something is posted by the other institute's (or the other
 learner's) user, and the database is compared before and after: refused, and nothing changed.
 
-KNOWN_LEAKS lists the cases that fail today because of a defect of issue 11 being fixed elsewhere: delete an entry
-when its fix lands (strict xfail: a fixed case fails until its entry is gone).
+KNOWN_LEAKS lists the cases that still fail, each a leak found and not yet fixed: delete an entry when its fix lands
+(strict xfail: a fixed case fails until its entry is gone).
 """
 
 import re
@@ -48,57 +48,14 @@ from lms.quizzes.models import QuizAttempt
 from lms.quizzes.services import attempt_start
 from tests.conftest import FIRST_INSTITUTE, SECOND_INSTITUTE, make_institute_member
 
-# -- known defects being fixed elsewhere -------------------------------------------------------------------------------
-# route name -> (reason, the roles whose case fails today). Delete an entry when its fix is merged.
+# -- known leaks still open --------------------------------------------------------------------------------------------
+# route name -> (reason, the roles whose case fails today). Delete an entry when its fix is merged (strict xfail).
 STAFF = ("editor_a", "moderator_a", "editor_b", "moderator_b")
-EDITORS = ("editor_a", "editor_b")
-_EXPLORER = (
-    "issue 11 Low: the page explorer shows another institute's unpublished page (its title, owner and review task) "
-    "by id, and its Owner and Edited-by filters list every institute's staff"
-)
-_BULK = "issue 11 Low: bulk-action confirm pages show another institute's unpublished titles, images and documents"
-_TASKS = "issue 11 Low: the workflow task chooser lists (and returns) every institute's review tasks"
-_MEDIA_API = "issue 11 defect 5: the admin API lists and returns every institute's images and documents"
-# The second institute's unpublished pages are the last edited of their types: the first institute's staff see them.
-_LAST_EDITED = "issue 11 Low: page-types-usage shows each type's last edited page, another institute's draft included"
-_DELETE = "issue 11 Low: editors delete their institute's images and documents, which only moderators may"
 KNOWN_LEAKS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "wagtailadmin_reports:site_history": ("issue 11 defect 4: Site history names other institutes' staff", STAFF),
-    "wagtailadmin_reports:workflow_tasks": ("issue 11 defect 4: its Task filter lists other institutes' tasks", STAFF),
-    "wagtailadmin_reports:page_types_usage": (_LAST_EDITED, ("editor_a", "moderator_a")),
-    "wagtailadmin_reports:page_types_usage_results": (_LAST_EDITED, ("editor_a", "moderator_a")),
-    "wagtailadmin_api:images:listing": (_MEDIA_API, STAFF),
-    "wagtailadmin_api:images:detail": (_MEDIA_API, STAFF),
-    "wagtailadmin_api:images:find": (_MEDIA_API, STAFF),
-    "wagtailadmin_api:documents:listing": (_MEDIA_API, STAFF),
-    "wagtailadmin_api:documents:detail": (_MEDIA_API, STAFF),
-    "wagtailadmin_api:documents:find": (_MEDIA_API, STAFF),
-    "wagtailadmin_explore_root": (_EXPLORER, STAFF),
-    "wagtailadmin_explore": (_EXPLORER, STAFF),
-    "wagtailadmin_explore_results": (_EXPLORER, STAFF),
-    "wagtailadmin_pages:type_use": (_EXPLORER, STAFF),  # the explorer's listing of one page type, same filters
-    "wagtailadmin_pages:move_confirm": (
-        "issue 11 Low: move-confirm shows another institute's unpublished title",
-        STAFF,
-    ),
-    "wagtail_bulk_action": (_BULK, STAFF),
-    "wagtailadmin_choose_page_chosen_multiple": (
-        "issue 11 Low: choose-page/chosen-multiple returns another institute's unpublished titles",
-        STAFF,
-    ),
-    "wagtailadmin_workflows:task_chooser": (_TASKS, STAFF),
-    "wagtailadmin_workflows:task_chooser_results": (_TASKS, STAFF),
-    "wagtailadmin_workflows:task_chosen": (_TASKS, STAFF),
-    "wagtailimages:delete": (_DELETE, EDITORS),
-    "wagtaildocs:delete": (_DELETE, EDITORS),
     # Found by this matrix and not fixed with it: see the issue 11 notes.
     "wagtailadmin_choose_page_child": (
         "role matrix finding: the page chooser, opened below another institute's unpublished page by id, shows its "
         "title",
-        STAFF,
-    ),
-    "wagtailadmin_pages:confirm_workflow_cancellation": (
-        "role matrix finding: the cancel-workflow dialog of any page id names the review task the page is at",
         STAFF,
     ),
 }
@@ -209,6 +166,11 @@ SUPERUSER_ONLY = admin_area(DENIED, admin=OK)
 OWN_INSTITUTE = admin_area((OK, DENIED))  # editors and moderators of the object's institute
 MODERATORS_OF_OWN = admin_area(editor=DENIED, moderator=(OK, DENIED))
 ADMIN_POST_ONLY = admin_area(NOT_ALLOWED)
+# Page views refuse another institute's page id before they look at the method.
+PAGE_POST_ONLY = admin_area((NOT_ALLOWED, DENIED))
+# Editors change (and see the edit views of) only the images and documents they uploaded: the ones here were
+# uploaded by others; moderators change their institute's.
+MEDIA_OF_OWN = admin_area(editor=DENIED, moderator=(OK, DENIED))
 # A known leak's route: the other institute's object is refused, or shown without its private strings.
 OWN_OR_HIDDEN = admin_area((OK, OK | REFUSED))
 PUBLIC = everyone(OK)
@@ -727,6 +689,7 @@ FILLS = {
     ),
     "certificate_files:download": sided(lambda s: {"token": s.certificate.token}, owner="learner"),
     "accounts:confirm_email": single(lambda w: {"token": "not-a-real-token"}),
+    "accounts:confirm_email_change": single(lambda w: {"token": "not-a-real-token"}),
     "accounts:password_reset_confirm": single(lambda w: {"uidb64": "MQ", "token": "set-password"}),
     "quizzes:attempt": sided(lambda s: {"pk": s.submitted_attempt.pk}, owner="learner"),
     "quizzes:save": sided(lambda s: {"pk": s.open_attempt.pk}, owner="learner"),
@@ -757,6 +720,7 @@ EXPECTATIONS = {
     "accounts:login": logged_in(REDIRECT, anonymous=OK),
     "accounts:logout": everyone(NOT_ALLOWED),
     "accounts:confirm_email": everyone(BAD_REQUEST),  # a link that is not (or no longer) valid
+    "accounts:confirm_email_change": everyone(BAD_REQUEST),
     "accounts:profile": logged_in(OK),
     "accounts:delete": logged_in(OK),
     "accounts:password_change": logged_in(OK),
@@ -876,8 +840,9 @@ EXPECTATIONS = {
     # Pages in the admin: an institute's staff work in its section; other institutes' pages are refused, or listed
     # without what is not published.
     "wagtailadmin_explore_root": STAFF_OK,
-    "wagtailadmin_explore": STAFF_OK,
-    "wagtailadmin_explore_results": STAFF_OK,
+    # The explorer opens the user's own institute's pages; another's page id is refused, title unseen.
+    "wagtailadmin_explore": OWN_INSTITUTE,
+    "wagtailadmin_explore_results": OWN_INSTITUTE,
     "wagtailadmin_pages:search": STAFF_OK,
     "wagtailadmin_pages:search_results": STAFF_OK,
     "wagtailadmin_pages:type_use": STAFF_OK,
@@ -895,11 +860,11 @@ EXPECTATIONS = {
     "wagtailadmin_pages:convert_alias": OWN_INSTITUTE,
     "wagtailadmin_pages:move": OWN_INSTITUTE,
     "wagtailadmin_pages:move_confirm": OWN_OR_HIDDEN,
-    "wagtailadmin_pages:set_page_position": ADMIN_POST_ONLY,
+    "wagtailadmin_pages:set_page_position": PAGE_POST_ONLY,
     "wagtailadmin_pages:copy": OWN_INSTITUTE,
     "wagtailadmin_pages:set_privacy": MODERATORS_OF_OWN,
-    "wagtailadmin_pages:lock": ADMIN_POST_ONLY,
-    "wagtailadmin_pages:unlock": ADMIN_POST_ONLY,
+    "wagtailadmin_pages:lock": PAGE_POST_ONLY,
+    "wagtailadmin_pages:unlock": PAGE_POST_ONLY,
     "wagtailadmin_pages:revisions_index": admin_area(REDIRECT),  # to the page's history, which checks
     "wagtailadmin_pages:revisions_view": OWN_INSTITUTE,
     "wagtailadmin_pages:revisions_revert": OWN_INSTITUTE,
@@ -948,10 +913,10 @@ EXPECTATIONS = {
     "wagtailimages:index": STAFF_OK,
     "wagtailimages:index_results": STAFF_OK,
     "wagtailimages:add": STAFF_OK,
-    "wagtailimages:edit": OWN_INSTITUTE,
+    "wagtailimages:edit": MEDIA_OF_OWN,
     "wagtailimages:delete": MODERATORS_OF_OWN,
-    "wagtailimages:preview": OWN_INSTITUTE,
-    "wagtailimages:image_usage": OWN_INSTITUTE,
+    "wagtailimages:preview": MEDIA_OF_OWN,
+    "wagtailimages:image_usage": MEDIA_OF_OWN,
     "wagtailimages:url_generator": admin_area(NOT_FOUND, admin=NOT_FOUND),  # no dynamic image serving configured
     "wagtailimages:url_generator_output": admin_area(NOT_FOUND, admin=NOT_FOUND),
     "wagtailimages:add_multiple": STAFF_OK,
@@ -968,9 +933,9 @@ EXPECTATIONS = {
     "wagtaildocs:index": STAFF_OK,
     "wagtaildocs:index_results": STAFF_OK,
     "wagtaildocs:add": STAFF_OK,
-    "wagtaildocs:edit": OWN_INSTITUTE,
+    "wagtaildocs:edit": MEDIA_OF_OWN,
     "wagtaildocs:delete": MODERATORS_OF_OWN,
-    "wagtaildocs:document_usage": OWN_INSTITUTE,
+    "wagtaildocs:document_usage": MEDIA_OF_OWN,
     "wagtaildocs:add_multiple": STAFF_OK,
     "wagtaildocs:edit_multiple": ADMIN_POST_ONLY,
     "wagtaildocs:delete_multiple": ADMIN_POST_ONLY,
@@ -1176,7 +1141,6 @@ def test_every_pattern_is_tried_and_wagtail_localize_is_guarded(world):
                 assert resolve(variant.url).func.__module__ == "curriculum.admin_views", variant.url
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 Low: 404s outside the language prefix (admin included) go to /en/")
 @pytest.mark.django_db
 def test_a_404_outside_the_language_prefix_stays_a_404(admin_client):
     for url in ("/admin/no-such-admin-page/", "/documents/999999/missing.txt", "/no-such-page-anywhere/"):
@@ -1637,7 +1601,7 @@ CROSS_POSTS = {
         lambda w, s: {"create-task-name": "Planted task", "create-task-groups": [s.institute.moderators_id]},
         "wagtailcore.Task",
         owner="admin",
-        expected=BAD_REQUEST,  # no task form for those who may not add tasks
+        expected=DENIED,  # the task chooser is for administrators and workflow editors only
     ),
     "user deleted": CrossPost(
         "moderator_a",
@@ -1685,8 +1649,7 @@ OWN_MEDIA_DELETES = {
 
 
 def _post_case(name: str):
-    marks = [pytest.mark.xfail(strict=True, reason=_DELETE)] if name in OWN_MEDIA_DELETES else []
-    return pytest.param(name, id=name, marks=marks)
+    return pytest.param(name, id=name)
 
 
 @pytest.mark.django_db
