@@ -268,12 +268,15 @@ def checked_po_upload(request, translation_id: int):
     model = translation_record.source.specific_content_type.model_class()
     storable = polib.POFile()
     storable.metadata = po.metadata
+    problems = []
     for entry in po:
         problem = translation.po_entry_problem(model, entry)
         if problem:
-            messages.warning(request, problem)
+            problems.append(problem)
         else:
             storable.append(entry)
+    for problem in problems[:5]:  # as many as the course import shows
+        messages.warning(request, problem)
     request.FILES["file"] = SimpleUploadedFile(upload.name, str(storable).encode(), "text/x-gettext-translation")
     return edit_translation.upload_pofile(request, translation_id=translation_id)
 

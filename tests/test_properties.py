@@ -78,6 +78,7 @@ ODD = [
 ]
 text = st.one_of(
     st.text(characters, max_size=30),
+    st.text(characters, max_size=20).map(lambda typed: typed[: len(typed) // 2] + "\x00" + typed[len(typed) // 2 :]),
     st.sampled_from(ODD),
     st.text(characters, min_size=250, max_size=3000),  # longer than any field
 )
