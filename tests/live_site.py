@@ -18,18 +18,23 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def runserver(port: int) -> list[str]:
+    return [*MANAGE, "runserver", "--noreload", f"127.0.0.1:{port}"]
+
+
 @contextmanager
-def serving(env: dict, **popen):
-    """`manage.py runserver` in a subprocess with this environment, once it answers; yields its base URL."""
+def serving(env: dict, command=runserver, start_timeout: float = 60, **popen):
+    """A server started by `command(port)` (runserver unless said) in a subprocess with this environment, once it
+    answers; yields its base URL."""
     port = free_port()
     server = subprocess.Popen(
-        [*MANAGE, "runserver", "--noreload", f"127.0.0.1:{port}"],
+        command(port),
         cwd=ROOT,
         env=env,
         **({"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL} | popen),
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + start_timeout
     while True:
         try:
             urllib.request.urlopen(f"{url}/healthz", timeout=2)  # noqa: S310 (our own local server)
@@ -43,4 +48,4 @@ def serving(env: dict, **popen):
         yield url
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=30)

@@ -6,7 +6,6 @@ import http.cookiejar
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.live_site import free_port
+from tests.live_site import serving
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.browser
@@ -28,30 +27,18 @@ PASSWORD = "pw-parallel-2045x"
 @pytest.fixture(scope="module")
 def gunicorn_url(site_url, site_env):
     """gunicorn on the demo database, behind one (pretended) proxy: each test names its clients' addresses."""
-    port = free_port()
     env = {**site_env, "TRUSTED_PROXY_COUNT": "1"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "lms.wsgi", "-w", "3", "-k", "gthread", "--threads", "8"]
-        + ["-b", f"127.0.0.1:{port}", "--timeout", "120"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/healthz", timeout=2)  # noqa: S310 (our own local server)
-            break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                raise RuntimeError("gunicorn did not start") from None
-            time.sleep(0.3)
-    yield url
-    server.terminate()
-    server.wait(timeout=30)
+
+    def gunicorn(port):
+        return [sys.executable, "-m", "gunicorn", "lms.wsgi", "-w", "3", "-k", "gthread", "--threads", "8"] + [
+            "-b",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "120",
+        ]
+
+    with serving(env, command=gunicorn, start_timeout=90) as url:
+        yield url
 
 
 class Browser:
