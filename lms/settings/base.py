@@ -15,6 +15,7 @@ INSTALLED_APPS = [
     "lms.quizzes",
     "lms.certificates",
     "lms.workbooks",
+    "lms.workshops",
     "lms.backup",
     "django_tasks",
     "django_tasks_db",
