@@ -572,3 +572,40 @@ def course_snapshot(course: CoursePage) -> dict:
         versions_of_element = ILMElement.objects.filter(number=number).select_related("locale")
         elements.append({"number": number, "titles": {e.locale.language_code: e.title for e in versions_of_element}})
     return {"titles": titles, "institute": institute, "elements": elements, "hours": course.estimated_hours}
+
+
+# --- workshops: what a facilitator plans and records against ---------------------------------------------------------
+
+
+def institute_courses(institute_keys: Iterable[uuid.UUID]) -> list[CoursePage]:
+    """The published courses of these institutes, in the source language's tree (where their records are keyed)."""
+    return list(
+        CoursePage.objects.live()
+        .filter(
+            institute__translation_key__in=list(institute_keys),
+            locale__language_code=settings.LANGUAGE_CODE,
+            alias_of__isnull=True,
+        )
+        .select_related("locale", "institute")
+        .order_by("title")
+    )
+
+
+def quiz_revision_live_on(quiz: QuizPage, day) -> int | None:
+    """The id of the quiz revision that was live at the end of `day` (the one a workshop printed and used that day),
+    else the live one."""
+    import datetime
+
+    from django.utils import timezone
+    from wagtail.models import PageLogEntry
+
+    end_of_day = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+    published = (
+        PageLogEntry.objects.filter(
+            page_id=quiz.pk, action="wagtail.publish", revision__isnull=False, timestamp__lt=end_of_day
+        )
+        .order_by("-timestamp", "-pk")
+        .values_list("revision_id", flat=True)
+        .first()
+    )
+    return published or quiz.live_revision_id

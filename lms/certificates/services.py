@@ -119,3 +119,10 @@ def certificates_release_holder(*, learner) -> int:
     )
     transaction.on_commit(lambda: _delete_pdfs(tokens))
     return len(tokens)
+
+
+def certificates_keep_for_holder(*, learner) -> int:
+    """A workshop participant's held account is deleted with their details (they were taken off the workshop): the
+    certificates issued to it stay valid records, with the name printed on them, unlinked from the account (so
+    deleting it does not revoke them, as deleting a learner's own account does). Returns how many."""
+    return Certificate.objects.filter(learner=learner).update(learner=None)

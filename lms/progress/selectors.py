@@ -171,6 +171,11 @@ def dashboard(*, learner, language_code: str) -> Dashboard:
     return Dashboard(current, completed, left, _element_progress(progress_by_course.values(), locale, language_code))
 
 
+def element_progress(progresses, language_code: str) -> list[ElementProgress]:
+    """Progress per ILM element summed over many course progresses (one learner's courses, or a group's)."""
+    return _element_progress(progresses, None, language_code)
+
+
 def _element_progress(progresses, locale, language_code: str) -> list[ElementProgress]:
     from wagtail.models import Locale
 

@@ -31,6 +31,15 @@ def quiz_version(attempt: QuizAttempt, fallback: QuizPage) -> QuizPage:
     return fallback
 
 
+def quiz_at_revision(quiz: QuizPage, revision_id: int | None) -> QuizPage:
+    """The quiz as that revision had it (a paper sheet printed from it), or the live quiz if that revision is gone."""
+    from wagtail.models import Revision
+
+    revision = Revision.objects.filter(pk=revision_id).first() if revision_id else None
+    version = revision.as_object() if revision else None
+    return version if isinstance(version, QuizPage) else quiz
+
+
 def submitted_attempt_count(*, learner, quiz: QuizPage) -> int:
     return QuizAttempt.objects.filter(
         learner=learner, quiz_key=quiz.translation_key, submitted_at__isnull=False
@@ -44,8 +53,11 @@ def attempts_left(*, learner, quiz: QuizPage) -> int | None:
     return max(0, quiz.attempts_allowed - submitted_attempt_count(learner=learner, quiz=quiz))
 
 
-def attempt_start(*, learner, quiz: QuizPage) -> QuizAttempt:
-    """The learner's open attempt at this quiz, or a new one. Two clicks never open two attempts."""
+def attempt_start(*, learner, quiz: QuizPage, revision_id: int | None = None) -> QuizAttempt:
+    """The learner's open attempt at this quiz, or a new one. Two clicks never open two attempts.
+
+    A new attempt is graded against the quiz's live revision, or `revision_id` (a quiz taken on paper in a workshop
+    is graded against the revision live that day)."""
     open_attempt = QuizAttempt.objects.filter(
         learner=learner, quiz_key=quiz.translation_key, submitted_at__isnull=True
     ).first()
@@ -63,7 +75,7 @@ def attempt_start(*, learner, quiz: QuizPage) -> QuizAttempt:
                 quiz_key=quiz.translation_key,
                 course_key=course.translation_key,
                 number=used + 1,
-                revision_id=quiz.live_revision_id,
+                revision_id=revision_id or quiz.live_revision_id,
                 language=quiz.locale.language_code,
                 seed=random.SystemRandom().randrange(2**31),
             )
@@ -94,8 +106,13 @@ class SubmitResult:
     already_submitted: bool = False
 
 
-def attempt_submit(*, attempt: QuizAttempt, submitted: dict[str, list[str]], quiz: QuizPage) -> SubmitResult:
-    """Grade and close an attempt. A second submission changes nothing: the first result stands."""
+def attempt_submit(
+    *, attempt: QuizAttempt, submitted: dict[str, list[str]], quiz: QuizPage, blank_scores_nothing: bool = False
+) -> SubmitResult:
+    """Grade and close an attempt. A second submission changes nothing: the first result stands.
+
+    Online, every question must be answered; a paper sheet (`blank_scores_nothing`) may have questions left blank,
+    which score nothing."""
     with transaction.atomic():
         attempt = QuizAttempt.objects.select_for_update().get(pk=attempt.pk)
         if not attempt.is_open:
@@ -118,7 +135,7 @@ def attempt_submit(*, attempt: QuizAttempt, submitted: dict[str, list[str]], qui
             except AnswerError as error:
                 errors[question_id] = str(error)
                 continue
-            if answers[question_id] is None:
+            if answers[question_id] is None and not blank_scores_nothing:
                 errors[question_id] = _("Answer this question.")
         known = answers_to_keep(version, submitted)
         if errors:
@@ -140,8 +157,27 @@ def attempt_submit(*, attempt: QuizAttempt, submitted: dict[str, list[str]], qui
         attempt.submitted_at = timezone.now()
         attempt.draft = known
         attempt.save(update_fields=["score", "passed", "submitted_at", "draft"])
+    _record_progress(attempt, quiz)
+    return SubmitResult(attempt)
+
+
+def _record_progress(attempt: QuizAttempt, quiz: QuizPage) -> None:
     if attempt.passed:
         progress_services.item_complete(learner=attempt.learner, item=quiz)
     else:
         progress_services.lesson_start(learner=attempt.learner, lesson=quiz)
+
+
+def attempt_record_score(*, attempt: QuizAttempt, score: Decimal, quiz: QuizPage) -> SubmitResult:
+    """Close an attempt with a score and no answers: a quiz taken on paper of which only the score came back. It
+    passes against the pass mark of the revision it was started with. A second call changes nothing."""
+    with transaction.atomic():
+        attempt = QuizAttempt.objects.select_for_update().get(pk=attempt.pk)
+        if not attempt.is_open:
+            return SubmitResult(attempt, already_submitted=True)
+        attempt.score = Decimal(score).quantize(Decimal("0.01"))
+        attempt.passed = attempt.score >= quiz_version(attempt, quiz).pass_mark
+        attempt.submitted_at = timezone.now()
+        attempt.save(update_fields=["score", "passed", "submitted_at"])
+    _record_progress(attempt, quiz)
     return SubmitResult(attempt)

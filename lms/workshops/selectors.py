@@ -1,10 +1,23 @@
 """Reads of workshops. A workshop belongs to an institute: its facilitators, editors and moderators (and site
 administrators) see it; for anyone else it does not exist (404, never 403, so its existence does not leak)."""
 
-from django.shortcuts import get_object_or_404
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
 
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from wagtail.models import Page
+
+from curriculum import selectors as curriculum
 from curriculum.institutes import institute_keys_of
-from lms.workshops.models import Workshop
+from curriculum.models import CoursePage, QuizPage
+from lms.progress.models import LessonProgress
+from lms.progress.selectors import CourseProgress, LessonState, element_progress
+from lms.quizzes.models import QuizAttempt
+from lms.workshops import rules
+from lms.workshops.models import Attendance, AttendanceStatus, PaperResult, Participant, Workshop, WorkshopSession
 
 
 def workshops_of(user):
@@ -17,3 +30,235 @@ def workshops_of(user):
 def workshop_of(user, pk) -> Workshop:
     """One of the user's workshops, or 404."""
     return get_object_or_404(workshops_of(user), pk=pk)
+
+
+def may_run_workshops(user) -> bool:
+    """Whether the user is staff of any institute (or a site administrator): the "Workshops" link is theirs."""
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_may_run_workshops", None)
+    if cached is None:
+        cached = user._may_run_workshops = user.is_superuser or bool(institute_keys_of(user))
+    return cached
+
+
+def participant_of(workshop: Workshop, pk) -> Participant:
+    return get_object_or_404(workshop.participants, pk=pk)
+
+
+# -- the workshop's course, in the facilitator's language ------------------------------------------------------------
+
+
+@dataclass
+class ItemChoice:
+    key: uuid.UUID
+    title: str
+    is_quiz: bool
+
+
+@dataclass
+class ModuleChoices:
+    title: str
+    items: list[ItemChoice]
+
+
+def course_items(course_key: uuid.UUID, language_code: str) -> list[ModuleChoices]:
+    """The course's lessons and quizzes grouped by module, titled in the visitor's language tree (a translation or
+    the source shown in its place), keyed by translation_key; the order and the set are the source tree's."""
+    structure = curriculum.course_structures([course_key]).get(course_key)
+    if structure is None:
+        return []
+    keys = [*(module.key for module in structure.modules), *structure.item_keys]
+    pages = curriculum.pages_in_language(Page, keys, language_code)
+    missing = [key for key in keys if key not in pages]
+    if missing:  # not in that language's tree at all: the source's titles
+        pages.update(curriculum.pages_in_language(Page, missing, settings.LANGUAGE_CODE))
+    quizzes = set(structure.quiz_keys)
+
+    def items(keys):
+        return [ItemChoice(key, pages[key].title if key in pages else str(key), key in quizzes) for key in keys]
+
+    groups = [
+        ModuleChoices(pages[module.key].title if module.key in pages else "", items(module.item_keys))
+        for module in structure.modules
+    ]
+    if structure.final_item_keys:
+        groups.append(ModuleChoices(str(_("The whole course")), items(structure.final_item_keys)))
+    return groups
+
+
+def course_title(course_key: uuid.UUID, language_code: str) -> str:
+    course = curriculum.live_page(CoursePage, course_key, language_code)
+    return course.title if course else ""
+
+
+def workshop_quiz(workshop: Workshop, quiz_key: uuid.UUID) -> QuizPage | None:
+    """The quiz of the workshop's course as the workshop used it: in the workshop's language, or its source when that
+    language shows the source (an alias); None if the course has no such quiz."""
+    if quiz_key not in rules.workshop_quiz_keys(workshop):
+        return None
+    quiz = curriculum.live_page(QuizPage, quiz_key, workshop.language)
+    if quiz is not None and quiz.alias_of_id:
+        quiz = QuizPage.objects.filter(pk=quiz.alias_of_id).first() or quiz
+    return quiz
+
+
+def quiz_day(workshop: Workshop, quiz_key: uuid.UUID):
+    """The day the quiz was taken: the first session covering it, else the workshop's first day."""
+    days = [session.date for session in workshop.sessions.all() if str(quiz_key) in session.item_keys]
+    return min(days) if days else workshop.starts_on
+
+
+# -- the follow-up grid: the screen and both exports read these rows ------------------------------------------------
+
+
+@dataclass
+class Column:
+    kind: str  # "session", "lesson", "quiz"
+    key: str  # the session's number, or the item's translation_key
+    label: str
+
+
+@dataclass
+class GridRow:
+    participant: Participant
+    cells: list[str]  # one per column, as shown and exported
+    completion: rules.Completion
+
+
+@dataclass
+class Grid:
+    workshop: Workshop
+    columns: list[Column]
+    rows: list[GridRow]
+    elements: list
+
+    DETAIL_HEADERS = ("name", "organisation", "stakeholder_group", "gender", "has_own_account")
+
+    def detail_labels(self) -> list[str]:
+        fields = {field.name: field for field in Participant._meta.get_fields() if hasattr(field, "verbose_name")}
+        return [str(fields[name].verbose_name).capitalize() for name in self.DETAIL_HEADERS]
+
+    @staticmethod
+    def details(participant: Participant) -> list[str]:
+        return [
+            participant.name,
+            participant.organisation,
+            str(participant.get_stakeholder_group_display()),
+            str(participant.get_gender_display()) if participant.gender else "",
+            str(_("Yes") if participant.has_own_account else _("No")),
+        ]
+
+    def header(self) -> list[str]:
+        """The export's first line: the screen's column headings."""
+        return [*self.detail_labels(), *(column.label for column in self.columns), str(_("Completion rule met"))]
+
+    def lines(self) -> list[list[str]]:
+        """Every participant's line, as the screen shows it."""
+        return [
+            [*self.details(row.participant), *row.cells, str(_("Yes") if row.completion.is_met else _("No"))]
+            for row in self.rows
+        ]
+
+    @property
+    def completed_count(self) -> int:
+        return sum(1 for row in self.rows if row.completion.is_met)
+
+
+def _score_text(score) -> str:
+    return f"{round(float(score))}%"
+
+
+def workshop_grid(workshop: Workshop, language_code: str) -> Grid:
+    """Participants x sessions, lessons and quizzes, each participant's standing against the completion rule, and
+    the group's progress per ILM element: a fixed number of queries, whatever the number of participants."""
+    participants = list(workshop.participants.order_by("name", "pk"))
+    sessions = list(workshop.sessions.order_by("number"))
+    structure = curriculum.course_structures([workshop.course_key]).get(workshop.course_key)
+    item_keys = structure.item_keys if structure else []
+    quiz_keys = set(structure.quiz_keys) if structure else set()
+    pages = curriculum.pages_in_language(Page, item_keys, language_code)
+
+    columns = [
+        Column("session", str(session.number), str(_("Session %(number)d") % {"number": session.number}))
+        for session in sessions
+    ]
+    columns += [
+        Column("quiz" if key in quiz_keys else "lesson", str(key), pages[key].title if key in pages else str(key))
+        for key in item_keys
+    ]
+
+    status_labels = {value: str(label) for value, label in AttendanceStatus.choices}
+    attendance = {
+        (participant_id, session_id): status
+        for participant_id, session_id, status in Attendance.objects.filter(
+            session__workshop=workshop, participant__in=participants
+        ).values_list("participant_id", "session_id", "status")
+    }
+    learner_ids = [participant.learner_id for participant in participants]
+    records: dict[int, dict] = defaultdict(dict)
+    for record in LessonProgress.objects.filter(learner_id__in=learner_ids, course_key=workshop.course_key):
+        records[record.learner_id][record.lesson_key] = record
+    best: dict[tuple, float] = {}
+    for learner_id, quiz_key, score in QuizAttempt.objects.filter(
+        learner_id__in=learner_ids, quiz_key__in=list(quiz_keys), submitted_at__isnull=False
+    ).values_list("learner_id", "quiz_key", "score"):
+        best[learner_id, quiz_key] = max(best.get((learner_id, quiz_key), 0), float(score))
+    completions = rules.workshop_completions(workshop, participants)
+
+    rows, progresses = [], []
+    for participant in participants:
+        progress = CourseProgress(structure=structure, enrolment=None, records=records[participant.learner_id])
+        if structure:
+            progresses.append(progress)
+        cells = [status_labels.get(attendance.get((participant.pk, session.pk)), "—") for session in sessions]
+        for key in item_keys:
+            if key in quiz_keys:
+                score = best.get((participant.learner_id, key))
+                cells.append("—" if score is None else _score_text(score))
+            else:
+                cells.append("✓" if progress.state(key) is LessonState.COMPLETE else "")
+        rows.append(GridRow(participant, cells, completions[participant.pk]))
+    return Grid(workshop, columns, rows, element_progress(progresses, language_code))
+
+
+# -- what a learner sees of their own workshops ------------------------------------------------------------------------
+
+
+@dataclass
+class MyWorkshop:
+    workshop: Workshop
+    attendance: list[tuple[WorkshopSession, str]]  # every session, with this learner's status label
+    paper_results: list[tuple[PaperResult, str]]  # with the quiz's title
+
+
+def workshops_attended(learner, language_code: str) -> list[MyWorkshop]:
+    """The learner's workshops with their own attendance and paper results: nothing of the other participants."""
+    participations = list(
+        Participant.objects.filter(learner=learner).select_related("workshop").order_by("-workshop__starts_on")
+    )
+    if not participations:
+        return []
+    workshop_ids = [participation.workshop_id for participation in participations]
+    sessions = defaultdict(list)
+    for session in WorkshopSession.objects.filter(workshop_id__in=workshop_ids).order_by("number"):
+        sessions[session.workshop_id].append(session)
+    statuses = dict(Attendance.objects.filter(participant__in=participations).values_list("session_id", "status"))
+    labels = dict(AttendanceStatus.choices)
+    results = defaultdict(list)
+    paper = list(PaperResult.objects.filter(participant__in=participations).select_related("attempt", "entered_by"))
+    titles = curriculum.pages_in_language(QuizPage, {result.quiz_key for result in paper}, language_code)
+    for result in paper:
+        title = titles[result.quiz_key].title if result.quiz_key in titles else ""
+        results[result.participant_id].append((result, title))
+    return [
+        MyWorkshop(
+            workshop=participation.workshop,
+            attendance=[
+                (session, labels.get(statuses.get(session.pk), _("Not recorded")))
+                for session in sessions[participation.workshop_id]
+            ],
+            paper_results=results[participation.pk],
+        )
+        for participation in participations
+    ]
