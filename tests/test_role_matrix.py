@@ -46,6 +46,8 @@ from lms.certificates.services import certificate_issue
 from lms.progress.services import enrolment_create, item_complete
 from lms.quizzes.models import QuizAttempt
 from lms.quizzes.services import attempt_start
+from lms.workshops.models import Workshop, WorkshopSession
+from lms.workshops.services import participant_add
 from tests.conftest import FIRST_INSTITUTE, SECOND_INSTITUTE, make_institute_member
 
 # -- known leaks still open --------------------------------------------------------------------------------------------
@@ -197,6 +199,8 @@ def _private_strings(side: Side) -> None:
             "certificate code": side.certificate.code,
             "review task": side.task.name,
             "spare module title": side.spare_module.title,
+            "participant name": side.participant.name,
+            "participant phone": side.participant.phone,
         }
     )
 
@@ -310,6 +314,22 @@ def _build_side(name: str, slug: str) -> Side:
         object_id=str(side.draft.pk),
         last_seen_at=timezone.now(),
     )
+    # A workshop of the institute's course, with a session and a participant without an account (lms.workshops).
+    side.workshop = Workshop.objects.create(
+        institute_key=institute.translation_key,
+        course_key=side.course.translation_key,
+        title=f"{word} workshop",
+        language="en",
+        place=f"{word} village",
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate(),
+    )
+    side.workshop_session = WorkshopSession.objects.create(
+        workshop=side.workshop, number=1, date=timezone.localdate(), item_keys=[str(side.lesson.translation_key)]
+    )
+    side.participant = participant_add(
+        workshop=side.workshop, name=f"{word} Participantname", phone=f"+{len(word)} 555 0101"
+    )
     _private_strings(side)
     return side
 
@@ -381,7 +401,7 @@ def forbidden_strings(world: World, role: Role) -> dict[str, str]:
             mine = role.side == side.name and (
                 role.kind in ("editor", "moderator")
                 or (role.kind == "learner" and what.startswith(("learner", "certificate")))
-                or (role.kind == "facilitator" and what == "facilitator email")
+                or (role.kind == "facilitator" and (what == "facilitator email" or what.startswith("participant")))
             )
             if not mine:
                 strings[f"{side.name}'s {what}"] = text
@@ -498,6 +518,8 @@ SIDE_PARAMS = {
     "course_key": lambda s: s.course.translation_key,
     "lesson_key": lambda s: s.lesson.translation_key,
     "page_key": lambda s: s.module.translation_key,
+    "workshop_id": lambda s: s.workshop.pk,
+    "participant_id": lambda s: s.participant.pk,
 }
 CONSTANT_PARAMS = {
     "language_code": "pt",
@@ -505,6 +527,7 @@ CONSTANT_PARAMS = {
     "content_type_app_name": "curriculum",
     "content_type_model_name": "lessonpage",
     "action_name": "approve",
+    "fmt": "xlsx",
 }
 # "pk" (and other generic names) by the route's namespace.
 NAMESPACE_PARAMS = {
@@ -688,6 +711,13 @@ FILLS = {
     "quizzes:save": sided(lambda s: {"pk": s.open_attempt.pk}, owner="learner"),
     "quizzes:submit": sided(lambda s: {"pk": s.open_attempt.pk}, owner="learner"),
     "workbooks:download": several(_workbook("learner"), _workbook("facilitator")),
+    "workshops:results": sided(lambda s: {"workshop_id": s.workshop.pk}, lambda s: f"quiz={s.quiz.translation_key}"),
+    "workshops:export": several(
+        *(
+            labelled(fmt, sided(lambda s, fmt=fmt: {"workshop_id": s.workshop.pk, "fmt": fmt}))
+            for fmt in ("csv", "xlsx")
+        )
+    ),
 }
 
 # Patterns without a name: wagtail-localize guards (they answer named routes' addresses, checked below) and these.
@@ -706,6 +736,9 @@ GUARDED_MODERATORS = Rule(DENIED, DENIED, DENIED, DENIED, (OK, DENIED), OK)
 # Wagtail's reports: each is scoped to the user's institute, or closed to them (issue 11, defect 4).
 REPORT = admin_area(OK | DENIED, admin=OK)
 FACILITATOR_EDITION = Rule(DENIED, DENIED, (OK, DENIED), (OK, DENIED), (OK, DENIED), OK)
+# Workshops (lms/workshops), on the public site: any institute's staff run them; another institute's is not found.
+WORKSHOP_STAFF = Rule(LOGIN, NOT_FOUND, OK, OK, OK, OK)
+WORKSHOP_OF_OWN = Rule(LOGIN, NOT_FOUND, (OK, NOT_FOUND), (OK, NOT_FOUND), (OK, NOT_FOUND), OK)
 
 EXPECTATIONS = {
     # Learners' accounts (lms/accounts): every account is a learner's, staff included.
@@ -739,6 +772,16 @@ EXPECTATIONS = {
     "certificates:verify_code": {"-": PUBLIC, "code": everyone(REDIRECT)},
     "workbooks:download": {"learner": PUBLIC, "facilitator": FACILITATOR_EDITION},
     "health": PUBLIC,
+    "workshops:index": WORKSHOP_STAFF,
+    "workshops:create": WORKSHOP_STAFF,
+    "workshops:import_template": WORKSHOP_STAFF,
+    **{
+        f"workshops:{view}": WORKSHOP_OF_OWN
+        for view in ("detail", "edit", "participants", "import", "participant_remove", "attendance", "results")
+    },
+    "workshops:export": {"csv": WORKSHOP_OF_OWN, "xlsx": WORKSHOP_OF_OWN},
+    "workshops:participant_add": everyone(NOT_ALLOWED),
+    "workshops:walk_in": everyone(NOT_ALLOWED),
     # Wagtail's page serving and page privacy.
     "wagtail_serve": {"home": PUBLIC, "lesson": PUBLIC, "draft": everyone(NOT_FOUND)},
     "wagtailcore_login": PUBLIC,
@@ -1159,6 +1202,8 @@ def _models_to_compare():
         "quizzes.quizattempt", "quizzes.questionanswer", "accounts.user", "auth.group",
         "wagtail_localize.translationsource", "wagtail_localize.translation", "wagtail_localize.stringtranslation",
         "wagtail_localize.overridablesegment", "wagtail_localize.segmentoverride",
+        "workshops.workshop", "workshops.workshopsession", "workshops.participant", "workshops.attendance",
+        "workshops.paperresult",
     ]  # fmt: skip
     return [apps.get_model(label) for label in labels]
 
@@ -1626,7 +1671,84 @@ CROSS_POSTS = {
         owner="learner_b",
         expected=NOT_FOUND,
     ),
+    # Institute b's workshop, by institute a's facilitator (who runs workshops of their own institute).
+    **{
+        f"workshop {what}": CrossPost(
+            "facilitator_a",
+            lambda w, s, path=path: f"/en/workshops/{_b(w).workshop.pk}/{path(w)}",
+            data,
+            touches,
+            owner="facilitator_b",
+            expected=NOT_FOUND,
+        )
+        for what, path, data, touches in [
+            ("edited", lambda w: "edit/", lambda w, s: _workshop_form(w), "workshops.Workshop"),
+            (
+                "participant added",
+                lambda w: "participants/add/",
+                lambda w, s: {"kind": "held", "name": "Taken", "stakeholder_group": "other"},
+                "workshops.Participant",
+            ),
+            (
+                "list imported",
+                lambda w: "participants/import/",
+                lambda w, s: {"file": _participants_csv()},
+                "workshops.Participant",
+            ),
+            (
+                "participant removed",
+                lambda w: f"participants/{_b(w).participant.pk}/remove/",
+                None,
+                "workshops.Participant",
+            ),
+            (
+                "attendance recorded",
+                lambda w: "attendance/",
+                lambda w, s: {"session": _b(w).workshop_session.pk, f"p{_b(w).participant.pk}": "absent"},
+                "workshops.Attendance",
+            ),
+            (
+                "walk-in added",
+                lambda w: "attendance/walk-in/",
+                lambda w, s: {"session": _b(w).workshop_session.pk, "name": "Taken", "stakeholder_group": "other"},
+                "workshops.Participant",
+            ),
+            (
+                "paper results entered",
+                lambda w: "results/",
+                lambda w, s: {
+                    "quiz": str(_b(w).quiz.translation_key),
+                    "mode": "score",
+                    f"p{_b(w).participant.pk}-score": "50",
+                },
+                "workshops.PaperResult",
+            ),
+        ]
+    },  # fmt: skip
 }
+
+
+def _workshop_form(world) -> dict:
+    workshop = _b(world).workshop
+    day = workshop.starts_on.isoformat()
+    return {
+        "title": "Taken over",
+        "language": "en",
+        "place": "Elsewhere",
+        "starts_on": day,
+        "ends_on": day,
+        "sessions_required": "0",
+        "sessions-TOTAL_FORMS": "0",
+        "sessions-INITIAL_FORMS": "0",
+    }
+
+
+def _participants_csv():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("list.csv", b"Name to print on the certificate\nTaken Over\n")
+
+
 # An institute's editor deletes what only its moderators may: its logo and signature included.
 OWN_MEDIA_DELETES = {
     "image deleted by an editor": CrossPost("editor_b", lambda w, s: f"/admin/images/{_b(w).image.pk}/delete/"),

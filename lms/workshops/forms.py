@@ -6,10 +6,12 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from curriculum import selectors as curriculum
 from curriculum.institutes import institute_keys_of
+from curriculum.models import CoursePage
 from lms.workshops.imports import MAX_UPLOAD_BYTES, ImportError_, read_rows
 from lms.workshops.models import AttendanceStatus, Gender, Participant, Workshop
 from lms.workshops.selectors import course_items
@@ -38,7 +40,14 @@ class WorkshopForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         courses = curriculum.institute_courses(institute_keys_of(user))
         self.courses = {str(course.translation_key): course for course in courses}
-        self.fields["course"].choices = [(key, course.title) for key, course in self.courses.items()]
+        language = translation.get_language()
+        titles = curriculum.pages_in_language(CoursePage, [course.translation_key for course in courses], language)
+        self.fields["course"].choices = [
+            (key, titles[course.translation_key].title if course.translation_key in titles else course.title)
+            for key, course in self.courses.items()
+        ]
+        if not self.instance.pk:
+            self.initial.setdefault("language", language)
         if self.instance.pk:  # the sessions name the course's lessons: the course stays
             del self.fields["course"]
         self.order_fields(["course", "title", "language", "place", "starts_on", "ends_on", "sessions_required"])

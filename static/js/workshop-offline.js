@@ -27,26 +27,30 @@
     return fetch(item.url, { method: "POST", body: body, credentials: "same-origin" });
   }
 
-  // The server answered: the sheet is delivered (recorded, or refused with a reason shown on the page).
-  function delivered(item, response, navigate) {
-    remove(item.id);
-    if (response.ok) {
-      if (load().length) return flush(navigate);
-      sessionStorage.setItem(SENT, "1");
-      if (navigate) window.location.assign(response.url);
-      else window.location.reload();
-      return;
-    }
-    say("refused");
+  // The page the server answered with (its message says what was recorded, or why the sheet was refused).
+  function show(response) {
     return response.text().then(function (html) {
+      if (window.history && history.replaceState) history.replaceState(null, "", response.url);
       document.open();
       document.write(html);
       document.close();
     });
   }
 
+  // The server answered: the sheet is delivered (recorded, or refused with a reason shown on the page).
+  function delivered(item, response) {
+    remove(item.id);
+    if (response.ok) {
+      if (load().length) return flush();
+      sessionStorage.setItem(SENT, "1");
+      return show(response);
+    }
+    say("refused");
+    return show(response);
+  }
+
   var busy = false;
-  function flush(navigate) {
+  function flush() {
     var items = load();
     if (busy || !items.length) return;
     busy = true;
@@ -54,7 +58,7 @@
     var item = items[0];
     return post(item).then(function (response) {
       busy = false;
-      return delivered(item, response, navigate);
+      return delivered(item, response);
     }, function () {
       busy = false;
       say("queued");  // still no connection: it waits for the next "online" event
@@ -85,7 +89,7 @@
       // The newest entry of a sheet holds everything entered on it: it replaces an older one still waiting.
       store(load().filter(function (other) { return other.key !== key; }).concat([item]));
       if (navigator.onLine === false) { say("queued"); return; }
-      flush(true);
+      flush();
     });
   });
 
@@ -93,6 +97,6 @@
     sessionStorage.removeItem(SENT);
     say("sent");
   }
-  window.addEventListener("online", function () { flush(false); });
-  if (navigator.onLine !== false) flush(false);
+  window.addEventListener("online", function () { flush(); });
+  if (navigator.onLine !== false) flush();
 })();
