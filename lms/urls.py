@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("learning/workbooks/", include("lms.workbooks.urls")),
     path("learning/certificates/", include((download_urlpatterns, "certificate_files"))),
     path("learning/", include("lms.progress.urls")),
+    path("workshops/", include("lms.workshops.urls")),
     # Answers before Wagtail's own view of the same address (see lms.views.authenticate_with_password).
     path(
         "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
