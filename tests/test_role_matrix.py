@@ -14,6 +14,7 @@ KNOWN_LEAKS lists the cases that still fail, each a leak found and not yet fixed
 (strict xfail: a fixed case fails until its entry is gone).
 """
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -46,6 +47,8 @@ from lms.certificates.services import certificate_issue
 from lms.progress.services import enrolment_create, item_complete
 from lms.quizzes.models import QuizAttempt
 from lms.quizzes.services import attempt_start
+from lms.workshops.models import Workshop, WorkshopSession
+from lms.workshops.services import participant_add
 from tests.conftest import FIRST_INSTITUTE, SECOND_INSTITUTE, make_institute_member
 
 # -- known leaks still open --------------------------------------------------------------------------------------------
@@ -197,6 +200,7 @@ def _private_strings(side: Side) -> None:
             "certificate code": side.certificate.code,
             "review task": side.task.name,
             "spare module title": side.spare_module.title,
+            "participant name": side.participant.name,
         }
     )
 
@@ -275,6 +279,18 @@ def _build_side(name: str, slug: str) -> Side:
     QuizAttempt.objects.filter(pk=side.submitted_attempt.pk).update(submitted_at=timezone.now(), score=0, passed=False)
     side.open_attempt = attempt_start(learner=learner, quiz=side.quiz)
     side.certificate = certificate_issue(learner=learner, course=side.course)
+    # A workshop of the course, with a participant without an account (personal data only its staff see).
+    side.workshop = Workshop.objects.create(
+        institute_key=institute.translation_key,
+        course_key=side.course.translation_key,
+        title=f"{word} workshop",
+        language="en",
+        place=f"{word} village",
+        starts_on=datetime.date(2026, 3, 2),
+        ends_on=datetime.date(2026, 3, 3),
+    )
+    WorkshopSession.objects.create(workshop=side.workshop, number=1, date=side.workshop.starts_on)
+    side.participant = participant_add(workshop=side.workshop, name=f"Participant {word} Oyelaran")
 
     # Portuguese translation records of the course page (as a PO export makes them), and of its first lesson, which
     # wagtail-localize translates (so that it can be turned back into an alias).
@@ -381,7 +397,7 @@ def forbidden_strings(world: World, role: Role) -> dict[str, str]:
             mine = role.side == side.name and (
                 role.kind in ("editor", "moderator")
                 or (role.kind == "learner" and what.startswith(("learner", "certificate")))
-                or (role.kind == "facilitator" and what == "facilitator email")
+                or (role.kind == "facilitator" and what in ("facilitator email", "participant name"))
             )
             if not mine:
                 strings[f"{side.name}'s {what}"] = text
@@ -521,6 +537,7 @@ NAMESPACE_PARAMS = {
     "wagtailadmin_api:pages": {"pk": lambda s: s.draft.pk},
     "wagtailadmin_api:images": {"pk": lambda s: s.image.pk},
     "wagtailadmin_api:documents": {"pk": lambda s: s.document.pk},
+    "workshops": {"pk": lambda s: s.workshop.pk, "participant_pk": lambda s: s.participant.pk},
     "wagtailadmin_pages": {
         "pk": lambda s: s.draft.pk,
         "revision_id_a": lambda s: s.first_revision.pk,
@@ -681,6 +698,7 @@ FILLS = {
         single(), labelled("code", sided(None, lambda s: f"code={s.certificate.code}", owner="learner"))
     ),
     "certificate_files:download": sided(lambda s: {"token": s.certificate.token}, owner="learner"),
+    "workshops:sheet": sided(lambda s: {"code": f"{s.workshop.code}-S1"}),
     "accounts:confirm_email": single(lambda w: {"token": "not-a-real-token"}),
     "accounts:confirm_email_change": single(lambda w: {"token": "not-a-real-token"}),
     "accounts:password_reset_confirm": single(lambda w: {"uidb64": "MQ", "token": "set-password"}),
@@ -706,6 +724,9 @@ GUARDED_MODERATORS = Rule(DENIED, DENIED, DENIED, DENIED, (OK, DENIED), OK)
 # Wagtail's reports: each is scoped to the user's institute, or closed to them (issue 11, defect 4).
 REPORT = admin_area(OK | DENIED, admin=OK)
 FACILITATOR_EDITION = Rule(DENIED, DENIED, (OK, DENIED), (OK, DENIED), (OK, DENIED), OK)
+# A workshop's pages: its institute's staff (and administrators); for anyone else it does not exist.
+WORKSHOP_STAFF = Rule(LOGIN, NOT_FOUND, (OK, NOT_FOUND), (OK, NOT_FOUND), (OK, NOT_FOUND), OK)
+WORKSHOP_STAFF_REDIRECT = Rule(LOGIN, NOT_FOUND, *([(REDIRECT, NOT_FOUND)] * 3), REDIRECT)
 
 EXPECTATIONS = {
     # Learners' accounts (lms/accounts): every account is a learner's, staff included.
@@ -738,6 +759,15 @@ EXPECTATIONS = {
     "certificates:verify": everyone(OK, leaks=False),
     "certificates:verify_code": {"-": PUBLIC, "code": everyone(REDIRECT)},
     "workbooks:download": {"learner": PUBLIC, "facilitator": FACILITATOR_EDITION},
+    # Workshops' paper, certificates and claims (lms/workshops, w-print).
+    "workshops:sheets": WORKSHOP_STAFF,
+    "workshops:sheet": WORKSHOP_STAFF_REDIRECT,  # a sheet's QR code: to the page where it is entered
+    "workshops:certify": logged_in(NOT_ALLOWED),
+    "workshops:certificates_pack": WORKSHOP_STAFF,
+    "workshops:certificates_pack_pdf": WORKSHOP_STAFF_REDIRECT,  # no certificate yet: to the progress page
+    "workshops:claim": PUBLIC,
+    "workshops:claim_codes": WORKSHOP_STAFF,
+    "workshops:claim_code_reset": logged_in(NOT_ALLOWED),
     "health": PUBLIC,
     # Wagtail's page serving and page privacy.
     "wagtail_serve": {"home": PUBLIC, "lesson": PUBLIC, "draft": everyone(NOT_FOUND)},
@@ -1159,6 +1189,8 @@ def _models_to_compare():
         "quizzes.quizattempt", "quizzes.questionanswer", "accounts.user", "auth.group",
         "wagtail_localize.translationsource", "wagtail_localize.translation", "wagtail_localize.stringtranslation",
         "wagtail_localize.overridablesegment", "wagtail_localize.segmentoverride",
+        "workshops.workshop", "workshops.participant", "workshops.attendance", "workshops.paperresult",
+        "workshops.certificatepack",
     ]  # fmt: skip
     return [apps.get_model(label) for label in labels]
 
@@ -1608,6 +1640,20 @@ CROSS_POSTS = {
         "moderator_a",
         lambda w, s: f"/admin/groups/edit/{_b(w).institute.moderators_id}/",
         lambda w, s: {"name": "Taken over"},
+    ),
+    # Institute b's workshop, by institute a's facilitator.
+    "workshop claim code reset": CrossPost(
+        "facilitator_a",
+        lambda w, s: f"/en/workshops/{_b(w).workshop.pk}/participants/{_b(w).participant.pk}/claim-code/",
+        touches="workshops.Participant",
+        owner="facilitator_b",
+        expected=NOT_FOUND,
+    ),
+    "workshop certified": CrossPost(
+        "facilitator_a",
+        lambda w, s: f"/en/workshops/{_b(w).workshop.pk}/certificates/",
+        touches=None,  # nobody in it meets the rule: the owner's request changes nothing either
+        expected=NOT_FOUND,
     ),
     # Learner b's quiz attempt, by learner a.
     "quiz answers saved": CrossPost(
