@@ -6,6 +6,7 @@ import re
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from lms.certificates.models import Certificate
 from lms.pdf.render import pdf_storage
@@ -198,6 +199,8 @@ def test_certify_issues_the_certificates_of_those_who_meet_the_rule_once(worksho
     assert certificate.learner_name == "Marie Dubois"
     assert certificate.workshop == {"place": "Ségou, Mali", "starts_on": "2026-03-02", "ends_on": "2026-03-04"}
     assert certificate.language == "en"
+    # The workshop's last day, not the day results were entered (unless that is before it ends).
+    assert certificate.completed_on == min(timezone.localdate(), workshop.ends_on)
     assert Enrolment.objects.get(learner=done.learner, course_key=workshop.course_key).completed_at is not None
     assert certification.workshop_certify(workshop=workshop) == []  # idempotent
     assert Certificate.objects.filter(course_key=workshop.course_key, learner=done.learner).count() == 1
