@@ -35,6 +35,7 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_demo
 	$(PY) manage.py demo_accounts
+	$(PY) manage.py demo_workshop
 
 run: system-packages demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"

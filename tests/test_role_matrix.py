@@ -279,7 +279,6 @@ def _build_side(name: str, slug: str) -> Side:
     QuizAttempt.objects.filter(pk=side.submitted_attempt.pk).update(submitted_at=timezone.now(), score=0, passed=False)
     side.open_attempt = attempt_start(learner=learner, quiz=side.quiz)
     side.certificate = certificate_issue(learner=learner, course=side.course)
-
     # Portuguese translation records of the course page (as a PO export makes them), and of its first lesson, which
     # wagtail-localize translates (so that it can be turned back into an alias).
     side.source, side.translation = _translation_records(side.course, portuguese)
@@ -544,6 +543,7 @@ NAMESPACE_PARAMS = {
     "wagtailadmin_api:pages": {"pk": lambda s: s.draft.pk},
     "wagtailadmin_api:images": {"pk": lambda s: s.image.pk},
     "wagtailadmin_api:documents": {"pk": lambda s: s.document.pk},
+    "workshops": {"pk": lambda s: s.workshop.pk, "participant_pk": lambda s: s.participant.pk},
     "wagtailadmin_pages": {
         "pk": lambda s: s.draft.pk,
         "revision_id_a": lambda s: s.first_revision.pk,
@@ -704,6 +704,7 @@ FILLS = {
         single(), labelled("code", sided(None, lambda s: f"code={s.certificate.code}", owner="learner"))
     ),
     "certificate_files:download": sided(lambda s: {"token": s.certificate.token}, owner="learner"),
+    "workshops:sheet": sided(lambda s: {"code": f"{s.workshop.code}-S1"}),
     "accounts:confirm_email": single(lambda w: {"token": "not-a-real-token"}),
     "accounts:confirm_email_change": single(lambda w: {"token": "not-a-real-token"}),
     "accounts:password_reset_confirm": single(lambda w: {"uidb64": "MQ", "token": "set-password"}),
@@ -736,9 +737,11 @@ GUARDED_MODERATORS = Rule(DENIED, DENIED, DENIED, DENIED, (OK, DENIED), OK)
 # Wagtail's reports: each is scoped to the user's institute, or closed to them (issue 11, defect 4).
 REPORT = admin_area(OK | DENIED, admin=OK)
 FACILITATOR_EDITION = Rule(DENIED, DENIED, (OK, DENIED), (OK, DENIED), (OK, DENIED), OK)
-# Workshops (lms/workshops), on the public site: any institute's staff run them; another institute's is not found.
+# Workshops (lms/workshops), on the public site: any institute's staff run them; a workshop's pages are its
+# institute's staff's (and administrators'); for anyone else it does not exist.
 WORKSHOP_STAFF = Rule(LOGIN, NOT_FOUND, OK, OK, OK, OK)
 WORKSHOP_OF_OWN = Rule(LOGIN, NOT_FOUND, (OK, NOT_FOUND), (OK, NOT_FOUND), (OK, NOT_FOUND), OK)
+WORKSHOP_OF_OWN_REDIRECT = Rule(LOGIN, NOT_FOUND, *([(REDIRECT, NOT_FOUND)] * 3), REDIRECT)
 
 EXPECTATIONS = {
     # Learners' accounts (lms/accounts): every account is a learner's, staff included.
@@ -771,6 +774,15 @@ EXPECTATIONS = {
     "certificates:verify": everyone(OK, leaks=False),
     "certificates:verify_code": {"-": PUBLIC, "code": everyone(REDIRECT)},
     "workbooks:download": {"learner": PUBLIC, "facilitator": FACILITATOR_EDITION},
+    # Workshops' paper, certificates and claims.
+    "workshops:sheets": WORKSHOP_OF_OWN,
+    "workshops:sheet": WORKSHOP_OF_OWN_REDIRECT,  # a sheet's QR code: to the page where it is entered
+    "workshops:certify": logged_in(NOT_ALLOWED),
+    "workshops:certificates_pack": WORKSHOP_OF_OWN,
+    "workshops:certificates_pack_pdf": WORKSHOP_OF_OWN_REDIRECT,  # no certificate yet: to the progress page
+    "workshops:claim": PUBLIC,
+    "workshops:claim_codes": WORKSHOP_OF_OWN,
+    "workshops:claim_code_reset": logged_in(NOT_ALLOWED),
     "health": PUBLIC,
     "workshops:index": WORKSHOP_STAFF,
     "workshops:create": WORKSHOP_STAFF,
@@ -1203,7 +1215,7 @@ def _models_to_compare():
         "wagtail_localize.translationsource", "wagtail_localize.translation", "wagtail_localize.stringtranslation",
         "wagtail_localize.overridablesegment", "wagtail_localize.segmentoverride",
         "workshops.workshop", "workshops.workshopsession", "workshops.participant", "workshops.attendance",
-        "workshops.paperresult",
+        "workshops.paperresult", "workshops.certificatepack",
     ]  # fmt: skip
     return [apps.get_model(label) for label in labels]
 
@@ -1653,6 +1665,20 @@ CROSS_POSTS = {
         "moderator_a",
         lambda w, s: f"/admin/groups/edit/{_b(w).institute.moderators_id}/",
         lambda w, s: {"name": "Taken over"},
+    ),
+    # Institute b's workshop, by institute a's facilitator.
+    "workshop claim code reset": CrossPost(
+        "facilitator_a",
+        lambda w, s: f"/en/workshops/{_b(w).workshop.pk}/participants/{_b(w).participant.pk}/claim-code/",
+        touches="workshops.Participant",
+        owner="facilitator_b",
+        expected=NOT_FOUND,
+    ),
+    "workshop certified": CrossPost(
+        "facilitator_a",
+        lambda w, s: f"/en/workshops/{_b(w).workshop.pk}/certificates/",
+        touches=None,  # nobody in it meets the rule: the owner's request changes nothing either
+        expected=NOT_FOUND,
     ),
     # Learner b's quiz attempt, by learner a.
     "quiz answers saved": CrossPost(

@@ -1,9 +1,13 @@
 """Certificates: immutable records of a completed course, verifiable by anyone from their token or short code."""
 
+import datetime
 import secrets
 
+from babel.dates import format_date, format_interval
 from django.conf import settings
 from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from curriculum.models.institutes import css_colour
@@ -46,6 +50,9 @@ class Certificate(models.Model):
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
     revocation_reason = models.TextField(_("reason for revocation"), blank=True)
     holder_deleted = models.BooleanField(_("holder deleted their account"), default=False, editable=False)
+    # Completed in a facilitated workshop: {"place": ..., "starts_on": "2026-03-02", "ends_on": "2026-03-04"} as it
+    # was when issued (the workshop may later be edited or deleted; the paper says where it happened).
+    workshop = models.JSONField(_("workshop"), default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("certificate")
@@ -88,6 +95,23 @@ class Certificate(models.Model):
     def brand_colour(self) -> str:
         """The institute's colour when issued (checked again here: it is written into the PDF's stylesheet)."""
         return css_colour(self.institute.get("brand_colour", ""))
+
+    def workshop_text(self, language: str) -> str:
+        """ "Completed in a workshop at <place>, <dates>", dates written the way `language` writes them."""
+        if not self.workshop:
+            return ""
+        starts = datetime.date.fromisoformat(self.workshop["starts_on"])
+        ends = datetime.date.fromisoformat(self.workshop["ends_on"])
+        dates = (
+            format_date(starts, format="long", locale=language)
+            if starts == ends
+            else format_interval(starts, ends, skeleton="yMMMMd", locale=language)
+        )
+        with translation.override(language):
+            return gettext("Completed in a workshop at %(place)s, %(dates)s") % {
+                "place": self.workshop["place"],
+                "dates": dates,
+            }
 
     def element_titles(self, language: str) -> list[tuple[int, str]]:
         return [(element["number"], self._in(element["titles"], language)) for element in self.elements]

@@ -20,9 +20,19 @@ from lms.pdf.store import pdf_build
 PAPER = {"a4": {"paper": "A4", "frame_height": "190mm"}, "letter": {"paper": "letter", "frame_height": "195mm"}}
 
 
-def certificate_issue(*, learner, course: CoursePage, language: str | None = None) -> Certificate:
+def certificate_issue(
+    *,
+    learner,
+    course: CoursePage,
+    language: str | None = None,
+    learner_name: str | None = None,
+    workshop: dict | None = None,
+    completed_on=None,
+) -> Certificate:
     """Issue the learner's certificate for a completed course, once: a second call (or a concurrent one) returns
-    the first certificate, as the unique constraint decides."""
+    the first certificate, as the unique constraint decides. A workshop names its participant as the facilitator
+    wrote it (`learner_name`) and says where and when it took place (`workshop`: place, starts_on, ends_on) and
+    when it was completed there (`completed_on`)."""
     existing = Certificate.objects.filter(learner=learner, course_key=course.translation_key).first()
     if existing:
         return existing
@@ -32,14 +42,15 @@ def certificate_issue(*, learner, course: CoursePage, language: str | None = Non
             return Certificate.objects.create(
                 learner=learner,
                 course_key=course.translation_key,
-                learner_name=learner.certificate_name,
+                learner_name=learner_name or learner.certificate_name,
                 course_titles=snapshot["titles"] or {course.locale.language_code: course.title},
                 institute=snapshot["institute"],
                 institute_key=course.institute.translation_key if course.institute_id else None,
                 elements=snapshot["elements"],
                 hours=snapshot["hours"],
-                completed_on=timezone.localdate(),
+                completed_on=completed_on or timezone.localdate(),
                 language=language or course.locale.language_code,
+                workshop=workshop or {},
             )
     except IntegrityError:
         winner = Certificate.objects.filter(learner=learner, course_key=course.translation_key).first()
@@ -57,11 +68,12 @@ def _pdf_path(certificate: Certificate, language: str) -> str:
     return f"certificates/{certificate.token}-{language}-{paper}.pdf"
 
 
-def certificate_render_pdf(certificate: Certificate, language: str) -> bytes:
-    """The certificate printed in `language`, rendered by WeasyPrint from templates/pdf/certificate.html."""
+def certificate_html(certificate: Certificate, language: str, *, claim: dict | None = None) -> str:
+    """The certificate as HTML to print. `claim` ({"code", "url"}) adds the claim code of a workshop participant
+    who has no account yet, in small print."""
     qr = segno.make(verification_url(certificate), error="m")
     with translation.override(language):
-        html = render_to_string(
+        return render_to_string(
             "pdf/certificate.html",
             {
                 "certificate": certificate,
@@ -73,12 +85,19 @@ def certificate_render_pdf(certificate: Certificate, language: str) -> bytes:
                 "brand_colour": certificate.brand_colour,
                 "elements": certificate.element_titles(language),
                 "completed_on": format_date(certificate.completed_on, format="long", locale=language),
+                "workshop_text": certificate.workshop_text(language),
+                "claim": claim,
                 "qr_svg": qr.svg_data_uri(scale=4, border=0, dark="#1b1f1c"),
                 "verification_url": verification_url(certificate),
                 "verify_form_url": (settings.PUBLIC_BASE_URL + reverse("certificates:verify_code")).split("://")[-1],
                 **PAPER[settings.CERTIFICATE_PAPER.lower() if settings.CERTIFICATE_PAPER.lower() in PAPER else "a4"],
             },
         )
+
+
+def certificate_render_pdf(certificate: Certificate, language: str) -> bytes:
+    """The certificate printed in `language`, rendered by WeasyPrint from templates/pdf/certificate.html."""
+    html = certificate_html(certificate, language)
     # PDF/A-3u: an archival PDF, as institutes file certificates for years.
     return render_pdf(html, variant="pdf/a-3u")
 

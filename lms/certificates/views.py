@@ -52,6 +52,7 @@ def verify(request, token):
             "certificate": certificate,
             "course_title": certificate.course_title(language),
             "institute_name": certificate.institute_name(language),
+            "workshop_text": certificate.workshop_text(language),
         },
     )
 

@@ -61,3 +61,18 @@ def render_pdf(html: str, *, variant: str | None = None) -> bytes:
     """A tagged PDF from HTML whose static and media URLs are relative or site-absolute (/static/..., /media/...)."""
     document = HTML(string=html, base_url=LOCAL_BASE_URL, url_fetcher=LocalFilesOnly())
     return document.write_pdf(pdf_tags=True, pdf_variant=variant)
+
+
+def render_pdf_of_documents(htmls, *, progress=None) -> bytes:
+    """One PDF of several HTML documents, each keeping its own @page rules (a pack of certificates, one per page).
+    `progress(done, total)` is called after each document is laid out, which is where the time goes."""
+    htmls = list(htmls)
+    documents = []
+    for number, html in enumerate(htmls, start=1):
+        documents.append(HTML(string=html, base_url=LOCAL_BASE_URL, url_fetcher=LocalFilesOnly()).render())
+        if progress:
+            progress(number, len(htmls))
+    if not documents:
+        raise ValueError("Nothing to print")
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()

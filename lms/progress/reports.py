@@ -18,6 +18,7 @@ from curriculum.models import CoursePage, Institute
 from lms.certificates.models import Certificate
 from lms.progress.models import Enrolment
 from lms.quizzes.models import QuizAttempt
+from lms.workshops.selectors import workshop_figures
 
 
 @dataclass
@@ -112,4 +113,5 @@ class InstituteReportView(WagtailAdminTemplateMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         ((_institute, courses),) = course_figures([self.institute])
         context.update(institute=self.institute, courses=courses)
+        context["workshops"] = workshop_figures(self.institute.translation_key)
         return context

@@ -187,3 +187,24 @@ class PaperResult(models.Model):
 
     def __str__(self):
         return f"{self.participant} · {self.quiz_key}"
+
+
+class CertificatePack(models.Model):
+    """The print-ready PDF of a workshop's certificates (one per page), built in the background: the progress page
+    reads how far the build is. `fingerprint` names the certificates (and claim codes) the file holds, so a new
+    certificate or a reset code makes the pack out of date."""
+
+    workshop = models.OneToOneField(Workshop, on_delete=models.CASCADE, related_name="certificate_pack")
+    fingerprint = models.CharField(_("contents"), max_length=16)
+    done = models.PositiveIntegerField(_("certificates laid out"), default=0)
+    total = models.PositiveIntegerField(_("certificates"), default=0)
+    path = models.CharField(_("file"), max_length=200, blank=True)  # set once the file is stored whole
+    failed = models.BooleanField(_("failed"), default=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("certificates pack")
+        verbose_name_plural = _("certificates packs")
+
+    def __str__(self):
+        return f"{self.workshop} · {self.done}/{self.total}"

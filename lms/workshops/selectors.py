@@ -13,6 +13,7 @@ from wagtail.models import Page
 from curriculum import selectors as curriculum
 from curriculum.institutes import institute_keys_of
 from curriculum.models import CoursePage, QuizPage
+from lms.certificates.models import Certificate
 from lms.progress.models import LessonProgress
 from lms.progress.selectors import CourseProgress, LessonState, element_progress
 from lms.quizzes.models import QuizAttempt
@@ -262,3 +263,40 @@ def workshops_attended(learner, language_code: str) -> list[MyWorkshop]:
         )
         for participation in participations
     ]
+
+
+# -- the institute's report ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class WorkshopFigures:
+    workshop: Workshop
+    participants: int
+    completions: int
+    certificates: int
+
+
+def workshop_figures(institute_key, limit: int = 50) -> list[WorkshopFigures]:
+    """An institute's latest workshops with their participants, completions (by the workshop's own rule) and valid
+    certificates of its course, for the institute's report. Only that institute's workshops: the caller has checked
+    the viewer is its staff."""
+    workshops = list(Workshop.objects.filter(institute_key=institute_key).prefetch_related("participants")[:limit])
+    learners = {participant.learner_id for workshop in workshops for participant in workshop.participants.all()}
+    certified = set(
+        Certificate.objects.filter(learner_id__in=learners, revoked_at__isnull=True).values_list(
+            "learner_id", "course_key"
+        )
+    )
+    figures = []
+    for workshop in workshops:
+        participants = list(workshop.participants.all())
+        completions = rules.workshop_completions(workshop, participants)
+        figures.append(
+            WorkshopFigures(
+                workshop=workshop,
+                participants=len(participants),
+                completions=sum(1 for completion in completions.values() if completion.is_met),
+                certificates=sum(1 for p in participants if (p.learner_id, workshop.course_key) in certified),
+            )
+        )
+    return figures

@@ -1,0 +1,258 @@
+"""The workshop's paper: one PDF pack in the workshop's language, with a sign-in sheet per session and a results
+sheet per quiz of the course. Every sheet carries the workshop's code, its own sheet code and a QR code of the page
+where what is written on it is entered, so paper finds its way back.
+
+A results sheet never shows which answer is right: it is handed round the room. Choices are lettered in the order
+the quiz's author wrote them (a paper quiz is not shuffled), so a letter circled on paper names one choice id.
+"""
+
+import hashlib
+import json
+import string
+import uuid
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import segno
+from babel.dates import format_date, format_interval, format_time
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from curriculum.models import QuizPage
+from curriculum.selectors import live_page, pages_in_language
+from lms.pdf.render import pdf_storage, render_pdf
+from lms.pdf.store import pdf_build
+from lms.workbooks.services import css_page_counter
+from lms.workshops.models import Workshop
+from lms.workshops.rules import workshop_quiz_keys
+
+CIRCLED_KINDS = {"single_choice", "multiple_choice", "true_false"}
+# Columns of questions side by side on a landscape page, next to the names: a longer quiz continues in a second
+# grid below (names repeated), never in columns too narrow to circle a letter in.
+QUESTIONS_PER_GRID = 8
+
+
+def walk_in_rows(participants: int) -> int:
+    """Blank rows at the end of a sign-in sheet for people who come on the day."""
+    return max(5, participants // 4)
+
+
+def workshop_dates(workshop: Workshop, language: str) -> str:
+    if workshop.starts_on == workshop.ends_on:
+        return format_date(workshop.starts_on, format="long", locale=language)
+    return format_interval(workshop.starts_on, workshop.ends_on, skeleton="yMMMMd", locale=language)
+
+
+def sheet_url(workshop: Workshop, sheet_code: str) -> str:
+    """The address in a sheet's QR code: it opens, for the workshop's staff, the page where that sheet is entered."""
+    with translation.override(workshop.language):
+        return settings.PUBLIC_BASE_URL + reverse("workshops:sheet", args=[f"{workshop.code}-{sheet_code}"])
+
+
+def session_sheet_code(number: int) -> str:
+    return f"S{number}"
+
+
+def quiz_sheet_code(index: int) -> str:
+    return f"Q{index}"
+
+
+@dataclass
+class Question:
+    number: int
+    prompt: str
+    kind: str
+    letters: list[tuple[str, str]] = field(default_factory=list)  # (letter, choice text); empty: a score column
+
+    @property
+    def circled(self) -> bool:
+        return bool(self.letters)
+
+
+def choice_letters(question) -> list[tuple[str, str, str]]:
+    """(letter, choice id or "true"/"false", text) of a circled question, as the results sheet prints them: what the
+    paper-results form reads a circled letter back with."""
+    if question.block_type == "true_false":
+        return [
+            (pgettext("initial of True on a results sheet", "T"), "true", _("True")),
+            (pgettext("initial of False on a results sheet", "F"), "false", _("False")),
+        ]
+    if question.block_type in CIRCLED_KINDS:
+        choices = question.value["choices"].bound_blocks
+        return [(string.ascii_uppercase[i], choice.id, choice.value["text"]) for i, choice in enumerate(choices)]
+    return []
+
+
+def _questions(quiz: QuizPage) -> list[Question]:
+    return [
+        Question(
+            number=number,
+            prompt=question.value["prompt"],
+            kind=question.block_type,
+            letters=[(letter, text) for letter, _id, text in choice_letters(question)],
+        )
+        for number, question in enumerate(quiz.questions, start=1)
+    ]
+
+
+@dataclass
+class Sheet:
+    kind: str  # "sign-in" or "results"
+    code: str
+    title: str
+    subtitle: str
+    url: str
+    qr_svg: str
+    questions: list[Question] = field(default_factory=list)
+
+    @property
+    def grids(self) -> list[list[Question]]:
+        return [self.questions[i : i + QUESTIONS_PER_GRID] for i in range(0, len(self.questions), QUESTIONS_PER_GRID)]
+
+
+def _qr(url: str) -> str:
+    return segno.make(url, error="m").svg_data_uri(scale=4, border=0, dark="#1b1f1c")
+
+
+def workshop_quizzes(workshop: Workshop) -> list[QuizPage]:
+    """The course's quizzes in order, each in the workshop's language tree (a translation or an alias), else in any
+    language it exists in."""
+    keys = workshop_quiz_keys(workshop)
+    found = pages_in_language(QuizPage, keys, workshop.language)
+    return [quiz for key in keys if (quiz := found.get(key) or live_page(QuizPage, key, workshop.language))]
+
+
+def _sheets(workshop: Workshop, sessions, quizzes) -> list[Sheet]:
+    language = workshop.language
+    sheets = []
+    for session in sessions:
+        code = session_sheet_code(session.number)
+        when = format_date(session.date, format="full", locale=language)
+        if session.starts_at:
+            when += " · " + format_time(session.starts_at, format="short", locale=language)
+        url = sheet_url(workshop, code)
+        sheets.append(
+            Sheet(
+                kind="sign-in",
+                code=code,
+                title=_("Sign-in sheet: session %(number)s") % {"number": session.number},
+                subtitle=when,
+                url=url,
+                qr_svg=_qr(url),
+            )
+        )
+    for index, quiz in enumerate(quizzes, start=1):
+        code = quiz_sheet_code(index)
+        url = sheet_url(workshop, code)
+        sheets.append(
+            Sheet(
+                kind="results",
+                code=code,
+                title=_("Results sheet: %(quiz)s") % {"quiz": quiz.title},
+                subtitle=_("Pass mark: %(mark)s%%") % {"mark": quiz.pass_mark},
+                url=url,
+                qr_svg=_qr(url),
+                questions=_questions(quiz),
+            )
+        )
+    return sheets
+
+
+@lru_cache(maxsize=1)
+def layout_fingerprint() -> str:
+    """The sheets' template: a deploy that changes how they look makes fresh files."""
+    template = Path(settings.BASE_DIR) / "templates" / "pdf" / "workshop_sheets.html"
+    return hashlib.sha256(template.read_bytes()).hexdigest()[:8]
+
+
+def _fingerprint(workshop: Workshop, sessions, participants, quizzes) -> str:
+    """Everything printed on the pack: a change to the workshop, a session, a participant or a quiz makes a new
+    file (the old one is removed when the new one is stored)."""
+    printed = {
+        "workshop": [workshop.title, workshop.place, workshop.language, workshop.code, str(workshop.starts_on)],
+        "ends": str(workshop.ends_on),
+        "sessions": [[s.number, str(s.date), str(s.starts_at), s.duration_minutes] for s in sessions],
+        "participants": [[p.pk, p.name, p.organisation] for p in participants],
+        "quizzes": [[str(q.translation_key), q.pk, q.live_revision_id] for q in quizzes],
+        "layout": layout_fingerprint(),
+        "base": settings.PUBLIC_BASE_URL,
+    }
+    return hashlib.sha256(json.dumps(printed, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def sheets_html(workshop: Workshop, sessions, participants, quizzes) -> str:
+    with translation.override(workshop.language):
+        sheets = _sheets(workshop, sessions, quizzes)
+        return render_to_string(
+            "pdf/workshop_sheets.html",
+            {
+                "workshop": workshop,
+                "language": workshop.language,
+                "direction": "rtl" if translation.get_language_bidi() else "ltr",
+                "dates": workshop_dates(workshop, workshop.language),
+                "sheets": sheets,
+                "participants": participants,
+                "blank_rows": range(walk_in_rows(len(participants))),
+                "page_counter": css_page_counter(),
+            },
+        )
+
+
+def workshop_folder(workshop: Workshop) -> str:
+    return f"workshops/{workshop.pk}"
+
+
+def sheets_pdf(workshop: Workshop) -> bytes:
+    """The workshop's pack of sheets: read if this version is stored, else rendered once and stored."""
+    sessions = list(workshop.sessions.order_by("number"))
+    participants = list(workshop.participants.order_by("name", "pk"))
+    quizzes = workshop_quizzes(workshop)
+    name = f"sheets-{workshop.language}-{_fingerprint(workshop, sessions, participants, quizzes)}.pdf"
+    path = f"{workshop_folder(workshop)}/{name}"
+
+    def render() -> bytes:
+        pdf = render_pdf(sheets_html(workshop, sessions, participants, quizzes))
+        older_files_remove(workshop, prefix="sheets-", keep=name)
+        return pdf
+
+    return pdf_build(path, render)
+
+
+def older_files_remove(workshop: Workshop, *, prefix: str, keep: str) -> None:
+    """Earlier versions of a workshop's file: participants' names on paper nobody will print again."""
+    storage = pdf_storage()
+    folder = workshop_folder(workshop)
+    if not storage.exists(folder):
+        return
+    for stored in storage.listdir(folder)[1]:
+        if stored.startswith(prefix) and stored != keep:
+            storage.delete(f"{folder}/{stored}")
+
+
+def workshop_files_delete(workshop_pk: int) -> None:
+    """A deleted workshop takes its printed files (names of people) with it."""
+    storage = pdf_storage()
+    folder = f"workshops/{workshop_pk}"
+    if storage.exists(folder):
+        for stored in storage.listdir(folder)[1]:
+            storage.delete(f"{folder}/{stored}")
+
+
+def sheet_for_code(workshop: Workshop, sheet_code: str) -> tuple[str, int | uuid.UUID] | None:
+    """What a sheet code names in this workshop: ("session", number) or ("quiz", quiz key), or None."""
+    kind, number = sheet_code[:1].upper(), sheet_code[1:]
+    if not number.isdigit():
+        return None
+    number = int(number)
+    if kind == "S" and workshop.sessions.filter(number=number).exists():
+        return "session", number
+    if kind == "Q":
+        keys = workshop_quiz_keys(workshop)
+        if 1 <= number <= len(keys):
+            return "quiz", keys[number - 1]
+    return None
