@@ -1,17 +1,28 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from curriculum.admin_views import localize_guard_patterns
 from lms import views
+from lms.accounts.views import LearnerLoginView
 from lms.certificates.urls import download_urlpatterns
 
 # wagtail-localize's translate and sync views, checked first for the user's right to edit what they translate.
 urlpatterns = localize_guard_patterns + [
     path("admin/", include(wagtailadmin_urls)),
+    # These answer before Wagtail's own views of the same addresses: see lms.views.
+    path(
+        "documents/",
+        include(
+            [
+                path("authenticate_with_password/<int:restriction_id>/", views.authenticate_with_document_password),
+                re_path(r"^(\d+)/(.*)$", views.serve_document),
+            ]
+        ),
+    ),
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", views.health, name="health"),
     path("verify/", include("lms.certificates.urls")),
@@ -26,17 +37,19 @@ urlpatterns += i18n_patterns(
     path("learning/certificates/", include((download_urlpatterns, "certificate_files"))),
     path("learning/", include("lms.progress.urls")),
     path("workshops/", include("lms.workshops.urls")),
-    # Answers before Wagtail's own view of the same address (see lms.views.authenticate_with_password).
+    # These answer before Wagtail's own views of the same addresses: its page-password form under the limit on
+    # password attempts (lms.views.authenticate_with_password), and its bare login form, which only said "wrong
+    # password" when the login limit refused, replaced by ours.
     path(
         "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
         views.authenticate_with_password,
     ),
+    path("_util/login/", LearnerLoginView.as_view()),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
 
 if settings.DEBUG or settings.SERVE_MEDIA:
-    from django.urls import re_path
     from django.views.static import serve as serve_file
 
     media_prefix = settings.MEDIA_URL.strip("/")

@@ -360,14 +360,31 @@ def test_with_confirmation_on_a_new_address_takes_effect_once_its_link_is_opened
     assert learner.email == "amina@example.org", "nothing changes before the new address is confirmed"
     (email,) = mail.outbox
     assert email.to == ["amina.new@example.org"]
+    mail.outbox.clear()
     link = re.search(r"http://127.0.0.1:8000(/fr/accounts/email/confirm/\S+/)", email.body).group(1)
     assert client.get(link[:-5] + "xxxx/").status_code == 400
     assert client.get(link)["Location"] == "/fr/accounts/profile/"
     learner.refresh_from_db()
     assert (learner.email, learner.username) == ("amina.new@example.org", "amina.new@example.org")
     assert log_in("amina.new@example.org", PASSWORD) and not log_in("amina@example.org", PASSWORD)
+    assert_the_old_address_was_told(old="amina@example.org", new="amina.new@example.org")
     again = Client().get(link)
     assert again["Location"] == "/fr/accounts/login/", "a used link changes nothing"
+    assert mail.outbox == [], "told once"
+
+
+def assert_the_old_address_was_told(*, old, new):
+    (notice,) = mail.outbox
+    assert notice.to == [old]
+    assert notice.subject == "Votre adresse de connexion a été changée", "in the learner's language"
+    assert new in notice.body and "n'ouvre plus votre compte" in notice.body
+    mail.outbox.clear()
+
+
+def test_without_confirmation_the_old_address_is_told_of_the_change(client, learner):
+    client.force_login(learner)
+    assert change_email(client, "amina.new@example.org").status_code == 302
+    assert_the_old_address_was_told(old="amina@example.org", new="amina.new@example.org")
 
 
 def test_an_email_change_link_is_refused_once_replaced_or_once_someone_took_the_address(client, learner, settings):

@@ -60,6 +60,32 @@ def test_a_nul_in_the_address_or_query_gets_a_translated_400_page(learner_client
     assert REFUSED_FR in page and "caractère nul" in page
 
 
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [
+        ("fr", "Cette demande n'a pas pu être lue"),
+        ("es", "No se pudo leer esta solicitud"),
+        ("en", "could not be read"),
+    ],
+)
+def test_a_request_django_itself_refuses_gets_a_translated_400_page(client, language, heading, settings):
+    settings.ALLOWED_HOSTS = ["academy.example.org"]
+    response = client.get(f"/{language}/courses/", HTTP_HOST="evil.example.org")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert heading in page.replace("&#x27;", "'") and f'lang="{language}"' in page
+    assert f'href="/{language}/"' in page, "a way back to the home page"
+
+
+@pytest.mark.parametrize(("language", "heading"), [("fr", "Ce formulaire a expiré"), ("pt", "Este formulário expirou")])
+def test_a_form_sent_without_its_security_token_gets_a_translated_page(db, language, heading):
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post(f"/{language}/accounts/login/", {"username": "a@example.org", "password": "x"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert heading in page and "CSRF" not in page
+
+
 def test_a_nul_in_a_form_field_or_a_json_body_gets_the_400_too(client, learner, demo_course):
     login = client.post("/en/accounts/login/", {"username": "ana@example.org\x00", "password": "pw-ana-2045"})
     assert login.status_code == 400 and "A character cannot be used" in login.content.decode()

@@ -11,8 +11,10 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.contrib.auth import aauthenticate, get_user_model
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.test import Client
-from wagtail.models import PageViewRestriction
+from wagtail.documents import get_document_model
+from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
 from lms.accounts.models import AttemptCounter
 
@@ -25,7 +27,7 @@ TOO_MANY = "Too many attempts"
 # Each way in: where the form is posted, and what it says about a wrong password.
 OUR_LOGIN = ("/en/accounts/login/", "do not match an account")
 ADMIN_LOGIN = ("/admin/login/", "and password didn")
-PAGE_PRIVACY_LOGIN = ("/en/_util/login/", "Please enter a correct")
+PAGE_PRIVACY_LOGIN = ("/en/_util/login/", "do not match an account")  # Wagtail's address, answered by our login
 WAYS_IN = {"ours": OUR_LOGIN, "admin": ADMIN_LOGIN, "page-privacy": PAGE_PRIVACY_LOGIN}
 
 
@@ -58,12 +60,8 @@ def test_eleven_wrong_passwords_then_the_right_one_is_refused(moderator, name):
     outcomes = wrong_passwords(way, moderator.email, 11)
     response, logged_in = log_in(way, moderator.email, PASSWORD)
     assert not logged_in
-    if way is PAGE_PRIVACY_LOGIN:
-        # Django's bare login form there (nothing links to it: pages send people to ours) says only "wrong".
-        assert outcomes == ["checked"] * 11
-    else:
-        assert outcomes == ["checked"] * 5 + ["refused"] * 6
-        assert TOO_MANY in response.content.decode()
+    assert outcomes == ["checked"] * 5 + ["refused"] * 6
+    assert TOO_MANY in response.content.decode()
 
 
 @pytest.mark.parametrize("locked_on", WAYS_IN)
@@ -135,6 +133,72 @@ def test_password_checks_of_signed_in_forms_count_too(client, moderator):
     new_password = {"old_password": PASSWORD, "new_password1": "x-new-2045", "new_password2": "x-new-2045"}
     assert TOO_MANY in client.post("/en/accounts/password/", new_password).content.decode()
     assert not log_in(OUR_LOGIN, moderator.email, PASSWORD, address="10.6.0.9")[1]
+
+
+def change_password_in_the_admin(client, old_password):
+    """The password panel of Wagtail's account page, posted with the other panels as the page has them."""
+    form = {"name_email-first_name": "Mo", "name_email-last_name": "Derator", "theme-theme": "system"}
+    form |= {"theme-contrast": "system", "theme-density": "default", "locale-preferred_language": "en"}
+    new = {"password-new_password1": "x-new-2045-pw", "password-new_password2": "x-new-2045-pw"}
+    return client.post("/admin/account/", {**form, **new, "password-old_password": old_password})
+
+
+def test_the_admin_account_pages_password_change_counts_as_a_login(client, moderator):
+    client.force_login(moderator)
+    outcomes = [change_password_in_the_admin(client, "guess").content.decode() for _attempt in range(6)]
+    assert [TOO_MANY in page for page in outcomes] == [False] * 5 + [True]
+    assert "This is not your password." in outcomes[0]
+    refused = change_password_in_the_admin(client, PASSWORD)
+    assert refused.status_code == 200 and TOO_MANY in refused.content.decode()
+    moderator.refresh_from_db()
+    assert moderator.check_password(PASSWORD), "over the limit, the right old password changes nothing"
+    assert not log_in(ADMIN_LOGIN, moderator.email, PASSWORD, address="10.6.1.9")[1], "the account is locked"
+
+
+def test_the_admin_account_page_still_changes_the_password(client, moderator):
+    client.force_login(moderator)
+    assert change_password_in_the_admin(client, PASSWORD)["Location"] == "/admin/account/"
+    moderator.refresh_from_db()
+    assert moderator.check_password("x-new-2045-pw")
+    assert Client().get("/admin/password_reset/").status_code == 200, "the admin's password reset stays"
+
+
+def guess_view_password(action, return_url, guesses, address):
+    """Each guess at a privacy password ("checked": told it is wrong, "refused": told to wait, "passed")."""
+    outcomes = []
+    for guess in guesses:
+        response = Client().post(action, {"password": guess, "return_url": return_url}, REMOTE_ADDR=address)
+        page = response.content.decode()
+        outcomes.append("passed" if response.status_code == 302 else "refused" if TOO_MANY in page else "checked")
+    return outcomes
+
+
+def test_a_pages_password_is_guessed_at_most_five_times_per_client(demo_course):
+    restriction = PageViewRestriction.objects.create(
+        page=demo_course, restriction_type=PageViewRestriction.PASSWORD, password="course-pass-77"
+    )
+    action = f"/en/_util/authenticate_with_password/{restriction.pk}/{demo_course.pk}/"
+    guesses = [f"guess-{number}" for number in range(6)] + ["course-pass-77"]
+    assert guess_view_password(action, demo_course.url, guesses, "10.11.0.1") == ["checked"] * 5 + ["refused"] * 2
+    french = Client().post(action.replace("/en/", "/fr/"), {"password": "x"}, REMOTE_ADDR="10.11.0.1")
+    assert "Trop de tentatives" in french.content.decode(), "the page's form says why, in its language"
+    # Another client (a classmate): the right password, then a typo and the right one again; none is used up.
+    assert guess_view_password(action, demo_course.url, ["course-pass-77"] * 6, "10.11.0.2") == ["passed"] * 6
+    assert guess_view_password(action, demo_course.url, ["typo"] * 4, "10.11.0.2") == ["checked"] * 4
+
+
+def test_a_document_collections_password_is_guessed_at_most_five_times_per_client(db):
+    collection = Collection.get_first_root_node().add_child(name="Handouts")
+    restriction = CollectionViewRestriction.objects.create(
+        collection=collection, restriction_type=CollectionViewRestriction.PASSWORD, password="docs-pass-55"
+    )
+    document = get_document_model()(title="Handout", collection=collection)
+    document.file.save("handout.txt", ContentFile(b"Handout"), save=False)
+    document.save()
+    action = f"/documents/authenticate_with_password/{restriction.pk}/"
+    guesses = [f"guess-{number}" for number in range(6)] + ["docs-pass-55"]
+    assert guess_view_password(action, document.url, guesses, "10.12.0.1") == ["checked"] * 5 + ["refused"] * 2
+    assert guess_view_password(action, document.url, ["docs-pass-55"], "10.12.0.2") == ["passed"]
 
 
 def test_the_admin_account_page_does_not_change_the_login_address(client, moderator):

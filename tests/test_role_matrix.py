@@ -796,7 +796,7 @@ EXPECTATIONS = {
     "workshops:walk_in": everyone(NOT_ALLOWED),
     # Wagtail's page serving and page privacy.
     "wagtail_serve": {"home": PUBLIC, "lesson": PUBLIC, "draft": everyone(NOT_FOUND)},
-    "wagtailcore_login": PUBLIC,
+    "wagtailcore_login": logged_in(REDIRECT, anonymous=OK),  # answered by our login (lms/urls.py)
     "wagtailcore_authenticate_with_password": PUBLIC,
     "wagtaildocs_serve": PUBLIC,  # documents are linked from lessons: public by address
     "wagtaildocs_authenticate_with_password": PUBLIC,

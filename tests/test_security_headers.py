@@ -13,6 +13,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
+from wagtail.documents import get_document_model
+from wagtail.models import Collection, CollectionViewRestriction
 
 from curriculum.models import QuizPage
 from lms.certificates import services as certificates
@@ -97,6 +100,23 @@ def test_one_learners_pages_and_files_are_private_and_never_stored(client, learn
         assert set(response["Cache-Control"].replace(" ", "").split(",")) == {"private", "no-store"}, url
     pdf = client.get(f"/en/learning/certificates/{certificate.token}/pdf/")
     assert pdf["Content-Type"] == "application/pdf" and "Content-Security-Policy" not in pdf
+
+
+def test_documents_of_a_restricted_collection_are_private_and_never_stored(client, learner):
+    restricted = Collection.get_first_root_node().add_child(name="Staff handouts")
+    CollectionViewRestriction.objects.create(collection=restricted, restriction_type=CollectionViewRestriction.LOGIN)
+    documents = {}
+    for name, collection in (("private", restricted), ("public", Collection.get_first_root_node())):
+        document = get_document_model()(title=name, collection=collection)
+        document.file.save(f"{name}.pdf", ContentFile(b"%PDF-1.4 " + name.encode()), save=False)
+        document.save()
+        documents[name] = document
+    client.force_login(learner)
+    private = client.get(documents["private"].url)
+    assert private.status_code == 200
+    assert "private" in private["Cache-Control"] and "no-store" in private["Cache-Control"]
+    public = client.get(documents["public"].url)
+    assert public.status_code == 200 and "private" not in public.get("Cache-Control", "")
 
 
 def test_public_pages_are_not_marked_private(client, learner, demo_course):

@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, Pa
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
+from wagtail.admin.forms.auth import PasswordChangeForm as WagtailPasswordChangeForm
 from wagtail.admin.forms.auth import PasswordResetForm as WagtailPasswordResetForm
 
 from lms.accounts import backends
@@ -232,6 +233,18 @@ class LimitedPasswordChangeForm(PasswordChangeForm):
     """Django's password change, the old password checked under the login limit."""
 
     def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        return clean_current_password(self, "old_password")
+
+
+class AdminPasswordChangeForm(WagtailPasswordChangeForm):
+    """The password panel of Wagtail's account page, the old password checked under the login limit
+    (lms.accounts.wagtail_hooks puts it in place of Wagtail's)."""
+
+    def __init__(self, user, *args, request, **kwargs):
         self.request = request
         super().__init__(user, *args, **kwargs)
 

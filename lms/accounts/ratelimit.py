@@ -111,3 +111,6 @@ class RateLimit:
 
 LOGIN_ATTEMPTS = RateLimit("login", limit=5, window=15 * 60)
 PASSWORD_RESET_REQUESTS = RateLimit("password-reset", limit=5, window=60 * 60)
+# The shared password of a page or a collection of documents (Wagtail's privacy setting): counted per client, like
+# logins. Not per page: one client guessing must not lock a whole class out of its course.
+VIEW_PASSWORD_ATTEMPTS = RateLimit("view-password", limit=5, window=15 * 60)

@@ -47,8 +47,8 @@ def email_change_token(*, user: User, email: str) -> str:
     return signing.dumps({"user": user.pk, "from": user.email, "to": email}, salt=EMAIL_CHANGE_SALT)
 
 
-def email_change_confirm(*, token: str) -> tuple[User, bool]:
-    """Apply the change a token asks for: (the user, whether it changed now; False if it was already done).
+def email_change_confirm(*, token: str) -> tuple[User, str | None]:
+    """Apply the change a token asks for: (the user, the address it replaced; None if it was already done).
 
     Raises signing.BadSignature (wrong, expired or superseded: the account's address is no longer the one the
     link was made from) or EmailTaken.
@@ -60,9 +60,9 @@ def email_change_confirm(*, token: str) -> tuple[User, bool]:
     except (User.DoesNotExist, KeyError, TypeError) as error:
         raise signing.BadSignature from error
     if user.email.lower() == wanted.lower():
-        return user, False
+        return user, None
     if user.email.lower() != stored.lower():
         raise signing.BadSignature("superseded")
     if User.objects.filter(email__iexact=wanted).exclude(pk=user.pk).exists():
         raise EmailTaken
-    return account_email_change(user=user, email=wanted), True
+    return account_email_change(user=user, email=wanted), stored

@@ -64,6 +64,14 @@ def _send_email_change_link(user: User, email: str) -> None:
         send_mail(_("Confirm your new email address"), body, None, [email])
 
 
+def _tell_the_old_address(user: User, old_email: str) -> None:
+    """The address is the login: whoever had it hears that it changed (someone holding their session, or their
+    password, could otherwise take the account without their knowing)."""
+    with translation.override(user.preferred_language):
+        body = render_to_string("lms/accounts/email/email_changed.txt", {"user": user})
+        send_mail(_("Your login address was changed"), body, None, [old_email])
+
+
 def signup(request):
     if request.user.is_authenticated:
         return redirect("progress:dashboard")
@@ -166,6 +174,8 @@ def profile(request):
                 services.account_email_change(user=user, email=new_email)
             except services.EmailTaken:
                 form.add_error("email", EMAIL_OF_ANOTHER_ACCOUNT)
+            else:
+                _tell_the_old_address(user, form.stored_email)
         if form.errors:
             return render(request, "lms/accounts/profile.html", {"form": form, "heading": _("Your profile")})
         with translation.override(user.preferred_language):
@@ -185,7 +195,7 @@ def profile(request):
 def confirm_email_change(request, token):
     """The link mailed to a new address: opening it proves the address works and makes it the account's."""
     try:
-        user, changed = services.email_change_confirm(token=token)
+        user, replaced = services.email_change_confirm(token=token)
     except signing.BadSignature:
         message = _("This link is wrong, has expired or was replaced by a newer one. Change your address again.")
         return render(
@@ -201,7 +211,8 @@ def confirm_email_change(request, token):
             {"heading": _("This link does not work"), "message": EMAIL_OF_ANOTHER_ACCOUNT},
             status=409,
         )
-    if changed:
+    if replaced:
+        _tell_the_old_address(user, replaced)
         messages.success(request, _("Your email address is now %(email)s.") % {"email": user.email})
     else:
         messages.info(request, _("Your email address is already %(email)s.") % {"email": user.email})

@@ -213,6 +213,10 @@ WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 # The email address is the login: it changes in the site's profile (which asks for the password, and confirms the
 # address when that is required), not in Wagtail's account page.
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+# Wagtail's password panel checks the old password without the login limit: lms.accounts.wagtail_hooks puts ours in
+# its place. The setting also turns off the admin's password reset unless it is said to stay.
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = True
 # Ask new learners to confirm their email address before they can log in (needs working outgoing mail).
 ACCOUNTS_REQUIRE_EMAIL_CONFIRMATION = os.environ.get("ACCOUNTS_REQUIRE_EMAIL_CONFIRMATION", "").lower() == "true"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Landscape Academy <noreply@localhost>")
