@@ -73,6 +73,17 @@ class Question:
     def circled(self) -> bool:
         return bool(self.letters)
 
+    @property
+    def letter_row(self) -> str:
+        """The letters to circle in a grid cell (spaced by the stylesheet's word-spacing, for a pen)."""
+        return " ".join(letter for letter, _text in self.letters)
+
+    @property
+    def column_mm(self) -> str:
+        """The grid column's width in mm (a string: a template would write a float as "15,2" in French): room for
+        each letter and a circle round it, or for a written number."""
+        return f"{4.4 * len(self.letters) + 2:.1f}" if self.letters else "13"
+
 
 def choice_letters(question) -> list[tuple[str, str, str]]:
     """(letter, choice id or "true"/"false", text) of a circled question, as the results sheet prints them: what the
@@ -109,6 +120,11 @@ class Sheet:
     url: str
     qr_svg: str
     questions: list[Question] = field(default_factory=list)
+
+    @property
+    def legend_halves(self) -> list[list[Question]]:
+        middle = (len(self.questions) + 1) // 2
+        return [self.questions[:middle], self.questions[middle:]]
 
     @property
     def grids(self) -> list[list[Question]]:
