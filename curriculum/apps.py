@@ -7,14 +7,8 @@ class CurriculumConfig(AppConfig):
     verbose_name = _("Curriculum")
 
     def ready(self):
-        from django.db.models.signals import post_delete
-        from wagtail.models import Page
-        from wagtail.signals import page_published, page_unpublished, post_page_move
-
         import curriculum.institutes  # noqa: F401  (connects the receiver that secures new institute sections)
-        from curriculum.selectors import forget_course_structures
+        import curriculum.page_context  # noqa: F401  (registers what each page type reads for its template)
+        from curriculum import signals
 
-        for signal in (page_published, page_unpublished, post_page_move):
-            signal.connect(forget_course_structures, dispatch_uid=f"forget-structures-{signal}")
-        for model in Page.__subclasses__() + [Page]:
-            post_delete.connect(forget_course_structures, sender=model, dispatch_uid=f"forget-structures-{model}")
+        signals.connect()

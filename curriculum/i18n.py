@@ -1,10 +1,15 @@
-"""Language names and directions, for switchers and notices. Names are written in their own language (Babel)."""
+"""Language names and directions, for switchers and notices (names are written in their own language, by Babel),
+and the same place of the site in another language."""
 
 from functools import cache
 
 from babel import Locale as BabelLocale
 from django.conf import settings
+from django.urls import translate_url
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language_info
+from wagtail.models import Page
 
 
 @cache
@@ -26,3 +31,27 @@ def language_direction(code: str) -> str:
 
 def shipped_language_codes() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
+
+
+def url_in_language(request, url: str, language_code: str) -> str:
+    """The same place in another language: a page's translation (its slugs differ), or the same view's URL."""
+    # A relative address ("0", "learning") is no place of this site's, and redirect() would take it for the name of
+    # a view to reverse (a server error).
+    if not url.startswith("/") or not url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        url = "/"
+    path_language = translation.get_language_from_path(url) or translation.get_language()
+    with translation.override(path_language):
+        prefix = f"/{path_language}"
+        page = None
+        if url.startswith(prefix + "/"):
+            route = Page.route_for_request(request, url.split("?")[0].removeprefix(prefix))
+            page = route[0] if route else None
+    if page is not None:
+        version = (
+            Page.objects.live()
+            .filter(translation_key=page.translation_key, locale__language_code=language_code)
+            .first()
+        )
+        if version is not None:
+            return version.get_url(request) or url
+    return translate_url(url, language_code)

@@ -13,7 +13,9 @@ from django.template.loader import render_to_string
 from wagtail.models import Page
 
 from curriculum.models import CoursePage, LessonPage, ModulePage, QuizPage
-from curriculum.selectors import content_languages, elements_in_locale, parent_path
+from curriculum.selectors.elements import elements_in_locale
+from curriculum.selectors.languages import content_languages
+from curriculum.selectors.tree import parent_path
 
 LEARNER = "learner"
 FACILITATOR = "facilitator"

@@ -6,8 +6,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from curriculum.models import CoursePage, LessonPage, QuizPage
+from lms.certificates.models import Certificate
 from lms.progress import services
 from lms.progress.models import Enrolment, LessonProgress
 from tests.conftest import lesson_in
@@ -53,6 +56,36 @@ def test_opening_a_lesson_marks_it_started_only_when_enrolled(learner_client, le
     record = LessonProgress.objects.get(learner=learner)
     assert record.completed_at is None and record.course_key == demo_course.translation_key
     assert "Started" in page
+
+
+def test_a_lesson_the_learner_may_not_open_yet_records_nothing(learner_client, learner, demo_course):
+    """A visit's writes come after Wagtail's view-restriction check: the password form is no visit to the lesson."""
+    services.enrolment_create(learner=learner, course=demo_course)
+    PageViewRestriction.objects.create(
+        page=demo_course, restriction_type=PageViewRestriction.PASSWORD, password="field-day-2045"
+    )
+    page = learner_client.get(lesson_in("en", 1, 1).url).content.decode()
+    assert 'name="password"' in page
+    assert not LessonProgress.objects.filter(learner=learner).exists()
+
+
+def test_a_course_complete_by_its_records_issues_its_certificate_when_opened(learner_client, learner, demo_course):
+    """The certificate left undone (the item left was unpublished after the learner finished the others) is issued
+    when the learner opens the course, and the page says the course is complete."""
+    services.enrolment_create(learner=learner, course=demo_course)
+    items = [*LessonPage.objects.descendant_of(demo_course).live(), *QuizPage.objects.descendant_of(demo_course).live()]
+    for item in items[:-1]:
+        LessonProgress.objects.create(
+            learner=learner,
+            lesson_key=item.translation_key,
+            course_key=demo_course.translation_key,
+            completed_at=timezone.now(),
+        )
+    items[-1].unpublish()
+    assert not Certificate.objects.filter(learner=learner).exists()
+    page = learner_client.get(demo_course.url).content.decode()
+    assert "You have completed this course." in page and "could not be issued" not in page
+    assert Certificate.objects.filter(learner=learner, course_key=demo_course.translation_key).count() == 1
 
 
 def test_completing_a_lesson_enrols_and_goes_to_the_next_lesson(learner_client, learner):

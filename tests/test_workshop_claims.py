@@ -124,7 +124,7 @@ def test_a_logged_in_learner_attaches_the_record_to_the_account_they_have(hoa, w
 def test_a_certificate_they_already_have_for_the_course_stays_theirs(hoa, workshop):
     me = learner_account()
     course = workshop_quizzes(workshop)[0]  # any page of the course will do for the snapshot's course
-    from curriculum.selectors import course_of
+    from curriculum.selectors.tree import course_of
     from lms.certificates.services import certificate_issue
 
     mine = certificate_issue(learner=me, course=course_of(course))

@@ -1,27 +1,31 @@
-"""The curriculum tree: Home > Course catalogue > Course > Module > Lesson (a quiz page will sit beside lessons)."""
+"""The curriculum tree: Home > Course catalogue > Institute section > Course > Module > Lesson or quiz (a quiz on
+the whole course sits right under the course).
+
+What each page reads for its template is in curriculum.page_context; the keys of every page's context, and who adds
+them, are listed in curriculum.pages_hooks.
+"""
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, TranslatableMixin
+from wagtail.models import Locale, Orderable, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from curriculum.blocks import PARAGRAPH_FEATURES, LessonBodyBlock
 from curriculum.media import InstitutePageForm
-from curriculum.pages_hooks import CURRICULUM_PAGE_CONTEXT
+from curriculum.pages_hooks import CURRICULUM_PAGE_CONTEXT, add_page_reads
 from curriculum.questions import QuestionStreamBlock
 
 
 def _default_locale_only():
     """Choosers offer the canonical (default-language) elements; pages display them in the visitor's language."""
-    from wagtail.models import Locale
-
     return {"locale_id": Locale.get_default().pk}
 
 
@@ -34,9 +38,16 @@ class CurriculumPage(Page):
     class Meta:
         abstract = True
 
+    @cached_property
+    def breadcrumbs(self) -> list[Page]:
+        """Its ancestors below the root, top first: read once per request, by the page and by the apps adding to it
+        (lms's on_serve_page hook reads them before the page's context does)."""
+        return list(self.get_ancestors().filter(depth__gt=1))
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["breadcrumbs"] = list(self.get_ancestors().filter(depth__gt=1))
+        context["breadcrumbs"] = self.breadcrumbs
+        add_page_reads(page=self, request=request, context=context)
         return context
 
     def serve(self, request, *args, **kwargs):
@@ -60,11 +71,8 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from curriculum import selectors
-
         context = super().get_context(request, *args, **kwargs)
-        context["elements"] = selectors.elements_in_locale(self.locale)
-        context["catalogue"] = CourseIndexPage.objects.child_of(self).live().first()
+        add_page_reads(page=self, request=request, context=context)
         return context
 
 
@@ -80,13 +88,6 @@ class CourseIndexPage(CurriculumPage):
 
     class Meta:
         verbose_name = _("course catalogue")
-
-    def get_context(self, request, *args, **kwargs):
-        from curriculum import selectors
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.catalogue(self, params=request.GET, request=request))
-        return context
 
 
 class InstituteSectionPage(CurriculumPage):
@@ -114,13 +115,6 @@ class InstituteSectionPage(CurriculumPage):
 
     class Meta:
         verbose_name = _("institute section")
-
-    def get_context(self, request, *args, **kwargs):
-        from curriculum import selectors
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.institute_section(self, request))
-        return context
 
 
 class CoursePage(CurriculumPage):
@@ -171,14 +165,6 @@ class CoursePage(CurriculumPage):
         if isinstance(section, InstituteSectionPage):
             self.institute_id = section.institute_id
         return super().save(*args, **kwargs)
-
-    def get_context(self, request, *args, **kwargs):
-        from curriculum import selectors
-
-        context = super().get_context(request, *args, **kwargs)
-        context["outline"] = selectors.course_outline(self)
-        context["elements"] = selectors.course_elements(self)
-        return context
 
 
 class LearningOutcome(TranslatableMixin, Orderable):
@@ -231,14 +217,6 @@ class ModulePage(CurriculumPage):
     class Meta:
         verbose_name = _("module")
 
-    def get_context(self, request, *args, **kwargs):
-        from curriculum import selectors
-
-        context = super().get_context(request, *args, **kwargs)
-        context["lessons"] = selectors.module_lessons(self)
-        context["elements"] = selectors.localize_elements(self.elements.all(), self.locale)
-        return context
-
 
 class QuizPage(CurriculumPage):
     """A quiz closing a module (or a whole course). Answers are graded on the server only, by the question blocks."""
@@ -289,14 +267,6 @@ class QuizPage(CurriculumPage):
         verbose_name = _("quiz")
         verbose_name_plural = _("quizzes")
 
-    def get_context(self, request, *args, **kwargs):
-        from curriculum import selectors
-
-        context = super().get_context(request, *args, **kwargs)
-        if context["breadcrumbs"][-1].specific_class is ModulePage:  # a module's quiz sits in the lesson sequence
-            context.update(selectors.lesson_position(self, context["breadcrumbs"]))
-        return context
-
     def question_count(self) -> int:
         return len(self.questions)
 
@@ -319,10 +289,3 @@ class LessonPage(CurriculumPage):
 
     class Meta:
         verbose_name = _("lesson")
-
-    def get_context(self, request, *args, **kwargs):
-        from curriculum import selectors
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.lesson_position(self, context["breadcrumbs"]))
-        return context

@@ -1,10 +1,12 @@
 from django import template
 from django.urls import translate_url
+from django.utils.html import format_html_join
 from django.utils.translation import get_language, gettext
 
-from curriculum import selectors
 from curriculum.i18n import language_direction, language_name, language_name_in, shipped_language_codes
 from curriculum.models import CourseIndexPage
+from curriculum.pages_hooks import page_part_templates
+from curriculum.selectors import catalogue, languages
 
 register = template.Library()
 
@@ -15,11 +17,11 @@ def language_switcher(context):
     request = context["request"]
     page = context.get("page")
     if page is not None and getattr(page, "translation_key", None):
-        links = selectors.language_links(page, request)
+        links = languages.language_links(page, request)
     else:
         current = get_language()
         links = [
-            selectors.LanguageLink(
+            languages.LanguageLink(
                 code=code,
                 name=language_name(code),
                 url=_same_place_in(request, code),
@@ -46,11 +48,11 @@ def _same_place_in(request, language: str) -> str:
 def fallback_notice(context, page):
     """Says so when this page's text is not yet in the visitor's language, and where it is."""
     language = get_language()
-    shown_in = selectors.content_language(page)
+    shown_in = languages.content_language(page)
     if shown_in == language:
         return {"show": False}
     request = context["request"]
-    translations = [link for link in selectors.language_links(page, request) if link.is_translated]
+    translations = [link for link in languages.language_links(page, request) if link.is_translated]
     return {
         "show": True,
         "page_language_name": language_name_in(language, language),
@@ -66,11 +68,11 @@ def catalogue_url(context):
     request = context["request"]
     if not hasattr(request, "_catalogue_url"):
         # Below the catalogue, it is already among the page's ancestors: no query needed.
-        catalogue = next(
+        index = next(
             (page for page in context.get("breadcrumbs", []) if page.specific_class is CourseIndexPage),
             None,
-        ) or selectors.catalogue_page(get_language())
-        request._catalogue_url = catalogue.get_url(request) if catalogue else ""
+        ) or catalogue.catalogue_page(get_language())
+        request._catalogue_url = index.get_url(request) if index else ""
     return request._catalogue_url
 
 
@@ -97,4 +99,15 @@ def language_in(code, in_language):
 
 @register.simple_tag
 def page_content_language(page):
-    return selectors.content_language(page)
+    return languages.content_language(page)
+
+
+@register.simple_tag(takes_context=True)
+def page_part(context, name, **values):
+    """Another app's part of this page (the learner's progress, a quiz panel, workbook links), as it registered it
+    for `name` (curriculum.pages_hooks.CURRICULUM_PAGE_PARTS): its templates, rendered like an include with the page's
+    context and `values`. Empty when no app fills it."""
+    engine = context.template.engine
+    with context.push(**values):
+        parts = [engine.get_template(template).render(context) for template in page_part_templates(name)]
+    return format_html_join("", "{}", ((part,) for part in parts))  # each part is safe: its template escaped it

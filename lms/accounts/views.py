@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from curriculum.selectors import url_in_language
+from curriculum.i18n import url_in_language
 from lms.accounts import services
 from lms.accounts.forms import (
     EMAIL_OF_ANOTHER_ACCOUNT,

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from curriculum.models import CoursePage
-from curriculum.selectors import course_snapshot
 from lms.certificates.models import Certificate
+from lms.certificates.snapshot import course_snapshot
 from lms.pdf.render import pdf_storage, render_pdf
 from lms.pdf.store import pdf_build
 

@@ -1,6 +1,6 @@
 """Reads of learning records, joined to the live curriculum in the visitor's language.
 
-Percentages count the lessons of a course's source-language tree (curriculum.selectors.course_structures), so a
+Percentages count the lessons of a course's source-language tree (curriculum.selectors.structure), so a
 partly translated course shows the true total, and a lesson unpublished or deleted stops counting while its record
 is kept. Every function here costs a fixed number of queries, whatever the number of courses or lessons.
 """
@@ -12,8 +12,10 @@ from enum import StrEnum
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
-from curriculum import selectors as curriculum
 from curriculum.models import CoursePage
+from curriculum.selectors.elements import elements_in_locale
+from curriculum.selectors.languages import pages_in_language
+from curriculum.selectors.structure import CourseStructure, course_structures
 from lms.progress.models import Enrolment, LessonProgress
 
 
@@ -41,7 +43,7 @@ def _percent(done: int, total: int) -> int:
 
 @dataclass
 class CourseProgress:
-    structure: curriculum.CourseStructure
+    structure: CourseStructure
     enrolment: Enrolment | None
     records: dict[uuid.UUID, LessonProgress] = field(default_factory=dict)
 
@@ -98,7 +100,7 @@ class CourseProgress:
 
 
 def course_progress(*, learner, course: CoursePage) -> CourseProgress | None:
-    structure = curriculum.course_structures([course.translation_key]).get(course.translation_key)
+    structure = course_structures([course.translation_key]).get(course.translation_key)
     if structure is None:
         return None
     enrolment = Enrolment.objects.filter(learner=learner, course_key=course.translation_key).first()
@@ -142,8 +144,8 @@ class Dashboard:
 def dashboard(*, learner, language_code: str) -> Dashboard:
     """The learner's courses with progress and where to resume, and progress per ILM element across them all."""
     enrolments = {enrolment.course_key: enrolment for enrolment in Enrolment.objects.filter(learner=learner)}
-    structures = curriculum.course_structures(enrolments)
-    courses = curriculum.pages_in_language(CoursePage, structures, language_code)
+    structures = course_structures(enrolments)
+    courses = pages_in_language(CoursePage, structures, language_code)
     records_by_course: dict[uuid.UUID, dict] = {key: {} for key in structures}
     for record in LessonProgress.objects.filter(learner=learner, course_key__in=list(structures)):
         records_by_course[record.course_key][record.lesson_key] = record
@@ -153,7 +155,7 @@ def dashboard(*, learner, language_code: str) -> Dashboard:
         if key in courses
     }
     resume_keys = {progress.resume_lesson_key for progress in progress_by_course.values()} - {None}
-    resume_lessons = curriculum.pages_in_language(Page, resume_keys, language_code)
+    resume_lessons = pages_in_language(Page, resume_keys, language_code)
 
     current, completed, left = [], [], []
     for key, progress in progress_by_course.items():
@@ -189,5 +191,5 @@ def _element_progress(progresses, locale, language_code: str) -> list[ElementPro
                 totals[number][1] += len(module.item_keys)
     return [
         ElementProgress(element=element, completed=totals[element.number][0], total=totals[element.number][1])
-        for element in curriculum.elements_in_locale(locale)
+        for element in elements_in_locale(locale)
     ]

@@ -1,17 +1,21 @@
 """Writes of learning records. Unique constraints make every write safe to repeat and to race."""
 
 import logging
+from dataclasses import dataclass
 
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import OuterRef
 from django.utils import timezone
 from wagtail.models import Page
 
-from curriculum.models import CoursePage
-from curriculum.selectors import course_of, course_structures, live_page
+from curriculum.models import CoursePage, LessonPage
+from curriculum.selectors.languages import live_page
+from curriculum.selectors.structure import course_structures
+from curriculum.selectors.tree import course_of
 from lms.certificates.models import Certificate
 from lms.certificates.services import certificate_issue
 from lms.progress.models import Enrolment, LessonProgress
+from lms.progress.selectors import CourseProgress, course_progress
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +55,36 @@ def lesson_start(*, learner, lesson: Page, course: CoursePage | None = None) -> 
         defaults={"course_key": course.translation_key},
     )
     return progress
+
+
+@dataclass
+class PageVisit:
+    """What a learner's visit to a course, module or lesson page found, after what it recorded."""
+
+    progress: CourseProgress | None  # None: the course counts nothing (no live source tree)
+    certificate_pending: bool | None = None  # a course page whose records show it complete: not issued yet?
+
+
+def page_visit(*, learner, page: Page, course: Page, start_lesson: bool = True) -> PageVisit:
+    """A learner opens a page of a course: opening a lesson of a course they are enrolled in starts it (unless
+    `start_lesson` is false), and opening a course their records show complete issues its certificate if that was
+    left undone (an editor unpublished the last item left, or the database failed when the learner finished).
+
+    The progress it returns is what the page shows: the records are read once for both.
+    """
+    progress = course_progress(learner=learner, course=course)
+    visit = PageVisit(progress=progress)
+    if progress is None:
+        return visit
+    opens_new_lesson = isinstance(page, LessonPage) and page.translation_key not in progress.records
+    if opens_new_lesson and start_lesson and progress.is_enrolled:
+        # The learner's records are already loaded, so a lesson already started costs no query.
+        progress.records[page.translation_key] = lesson_start(learner=learner, lesson=page, course=course)
+    if isinstance(page, CoursePage) and progress.is_complete and progress.enrolment is not None:
+        visit.certificate_pending = not certificate_ensure(
+            learner=learner, course=page, language=page.locale.language_code
+        )
+    return visit
 
 
 def item_complete(*, learner, item: Page) -> LessonProgress:

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
-from curriculum import selectors as curriculum
 from curriculum.models import CoursePage, LessonPage
+from curriculum.selectors.languages import live_page, pages_in_language
+from curriculum.selectors.tree import course_of
 from lms.progress import charts, selectors, services
 from lms.quizzes import selectors as quiz_selectors
 
@@ -24,7 +25,7 @@ def _login_then(request, page):
 
 
 def _live_course_or_404(course_key: uuid.UUID):
-    course = curriculum.live_page(CoursePage, course_key, translation.get_language())
+    course = live_page(CoursePage, course_key, translation.get_language())
     if course is None:
         raise Http404(_("This course does not exist or is not published."))
     return course
@@ -55,13 +56,13 @@ def leave(request, course_key):
 @require_POST
 def complete_lesson(request, lesson_key):
     language = translation.get_language()
-    lesson = curriculum.live_page(LessonPage, lesson_key, language)
+    lesson = live_page(LessonPage, lesson_key, language)
     if lesson is None:
         raise Http404(_("This lesson does not exist or is not published."))
     if not request.user.is_authenticated:
         return _login_then(request, lesson)
     services.item_complete(learner=request.user, item=lesson)
-    course = curriculum.course_of(lesson)
+    course = course_of(lesson)
     progress = selectors.course_progress(learner=request.user, course=course)
     if progress.is_complete:
         messages.success(
@@ -75,7 +76,7 @@ def complete_lesson(request, lesson_key):
 def _next_lesson(progress, lesson_key, language):
     keys = progress.structure.item_keys
     after = keys[keys.index(lesson_key) + 1 :] if lesson_key in keys else keys
-    pages = curriculum.pages_in_language(Page, after, language)
+    pages = pages_in_language(Page, after, language)
     return next((pages[key] for key in after if key in pages), None)
 
 
@@ -102,7 +103,7 @@ def dashboard(request):
         {
             "dashboard": data,
             "chart": charts.element_chart(data.elements),
-            "quizzes": curriculum.pages_in_language(Page, quiz_keys, language),
+            "quizzes": pages_in_language(Page, quiz_keys, language),
             "quiz_scores": quiz_selectors.best_scores(learner=request.user, quiz_keys=quiz_keys),
             "certificates": [
                 {"record": certificate, "title": certificate.course_title(language)} for certificate in certificates

@@ -1,55 +1,77 @@
-"""How learning records reach curriculum pages, without curriculum/ knowing about lms/."""
+"""How learning records reach curriculum pages, without curriculum/ knowing about lms/: a visit's writes before the
+page renders, the learner's progress in its context (read only), and the templates of the learner's part of the
+page."""
 
 from wagtail import hooks
 from wagtail.models import Page
 
 from curriculum.models import CoursePage, LessonPage, ModulePage
-from curriculum.pages_hooks import CURRICULUM_PAGE_CONTEXT
-from curriculum.selectors import pages_in_language
+from curriculum.pages_hooks import CURRICULUM_PAGE_CONTEXT, CURRICULUM_PAGE_PARTS
+from curriculum.selectors.languages import pages_in_language
+from curriculum.selectors.tree import course_of
 from lms.progress import selectors, services
 from lms.progress.reports import InstituteCoursesPanel, InstituteReportView
 
+# The visit recorded before serving, read back by the context hook of the same request: the records are read once.
+_VISITS = "_learner_page_visits"
 
-def _course_of(page, ancestors):
-    if isinstance(page, CoursePage):
-        return page
-    if isinstance(page, ModulePage):
-        return ancestors[-1]
-    if isinstance(page, LessonPage):
-        return ancestors[-2]
-    return None
+
+def _learner_course(page, request) -> Page | None:
+    """The course of a course, module or lesson page a learner opens; None for anyone else or any other page."""
+    if not request.user.is_authenticated or not isinstance(page, CoursePage | ModulePage | LessonPage):
+        return None
+    return course_of(page, page.breadcrumbs)
+
+
+# Wagtail serves a page through the chain of `on_serve_page` hooks, after every `before_serve_page` hook; its own
+# view-restriction check is one of that chain (order 0). Recording inside it (order 100) means a page the visitor may
+# not open (a password or login form answers) records nothing, and the writes are done before the page renders.
+@hooks.register("on_serve_page", order=100)
+def record_learner_visit(serve):
+    def serve_after_recording(page, request, serve_args, serve_kwargs):
+        course = _learner_course(page, request)
+        if course is not None:
+            visit = services.page_visit(
+                learner=request.user, page=page, course=course, start_lesson=request.method == "GET"
+            )
+            request.__dict__.setdefault(_VISITS, {})[page.pk] = visit
+        return serve(page, request, serve_args, serve_kwargs)
+
+    return serve_after_recording
 
 
 @hooks.register(CURRICULUM_PAGE_CONTEXT)
 def add_learner_progress(*, page, request, context):
-    if not request.user.is_authenticated:
-        return
-    course = _course_of(page, context.get("breadcrumbs", []))
+    course = _learner_course(page, request)
     if course is None:
         return
-    progress = selectors.course_progress(learner=request.user, course=course)
-    context["progress"] = progress
+    visit = request.__dict__.get(_VISITS, {}).get(page.pk)
+    if visit is None:  # not served by Wagtail's serve view (a preview): shown as it is, nothing recorded
+        visit = services.PageVisit(progress=selectors.course_progress(learner=request.user, course=course))
+    progress = context["progress"] = visit.progress
     if progress is None:
         return
     if isinstance(page, LessonPage):
-        if request.method == "GET" and progress.is_enrolled and page.translation_key not in progress.records:
-            # Opening a lesson of a course you are enrolled in starts it. Done here, where the learner's records are
-            # already loaded, so a lesson already started costs no query.
-            progress.records[page.translation_key] = services.lesson_start(
-                learner=request.user, lesson=page, course=course
-            )
         context["lesson_state"] = progress.state(page.translation_key)
-    if isinstance(page, CoursePage) and progress.is_complete and progress.enrolment is not None:
-        # Issuing follows from the records, whatever left it undone: an editor unpublished the last item left, or
-        # the database failed when the learner finished.
-        context["certificate_pending"] = not services.certificate_ensure(
-            learner=request.user, course=page, language=page.locale.language_code
-        )
+    if visit.certificate_pending is not None:
+        context["certificate_pending"] = visit.certificate_pending
     if isinstance(page, CoursePage) and progress.resume_lesson_key:
         language = page.locale.language_code
         context["resume_lesson"] = pages_in_language(Page, [progress.resume_lesson_key], language).get(
             progress.resume_lesson_key
         )
+
+
+@hooks.register(CURRICULUM_PAGE_PARTS)
+def learner_parts():
+    return {
+        "lesson_header": "lms/progress/lesson_header.html",
+        "lesson_footer": "lms/progress/lesson_panel.html",
+        "course_panel": "lms/progress/course_panel.html",
+        "module_progress": "lms/progress/module_progress.html",
+        "outline_item": "lms/progress/item_state.html",
+        "pager_item": "lms/progress/item_state.html",
+    }
 
 
 @hooks.register("construct_homepage_panels")

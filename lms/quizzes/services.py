@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from curriculum.models import QuizPage
 from curriculum.questions import AnswerError
-from curriculum.selectors import course_of
+from curriculum.selectors.tree import course_of
 from lms.progress import services as progress_services
 from lms.quizzes.models import QuestionAnswer, QuizAttempt
 

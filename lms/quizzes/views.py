@@ -12,8 +12,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from curriculum import selectors as curriculum
 from curriculum.models import QuizPage
+from curriculum.selectors.languages import content_language, live_page
 from lms.middleware import accepts_nul_characters
 from lms.quizzes import presenters, services
 from lms.quizzes.models import QuizAttempt
@@ -28,7 +28,7 @@ def submitted_answers(post) -> dict[str, list[str]]:
 
 
 def _quiz_or_404(quiz_key: uuid.UUID) -> QuizPage:
-    quiz = curriculum.live_page(QuizPage, quiz_key, translation.get_language())
+    quiz = live_page(QuizPage, quiz_key, translation.get_language())
     if quiz is None:
         raise Http404(_("This quiz does not exist or is not published."))
     return quiz
@@ -138,7 +138,7 @@ def attempt_detail(request, pk):
             "items": presenters.review_items(attempt, shown=quiz, graded=graded) if show_answers else [],
             "show_answers": show_answers,
             "reveal_answers": reveal,
-            "content_language": curriculum.content_language(quiz),
+            "content_language": content_language(quiz),
             "attempts_left": attempts_left,
         },
     )

@@ -3,7 +3,7 @@
 from wagtail import hooks
 
 from curriculum.models import CoursePage, ModulePage, QuizPage
-from curriculum.pages_hooks import CURRICULUM_PAGE_CONTEXT
+from curriculum.pages_hooks import CURRICULUM_PAGE_CONTEXT, CURRICULUM_PAGE_PARTS
 from lms.quizzes import presenters, selectors, services
 from lms.quizzes.views import PENDING_ANSWERS, SUBMIT_ERRORS
 
@@ -17,6 +17,12 @@ def add_quiz_panel(*, page, request, context):
         items += [item.page for item in context.get("lessons", [])]
         quiz_keys = [item.translation_key for item in items if isinstance(item, QuizPage)]
         context["quiz_scores"] = selectors.best_scores(learner=request.user, quiz_keys=quiz_keys) if quiz_keys else {}
+
+
+# After lms.progress's parts (order 0): on an outline, the learner's state comes before their best score.
+@hooks.register(CURRICULUM_PAGE_PARTS, order=1)
+def quiz_parts():
+    return {"quiz_panel": "lms/quizzes/panel.html", "outline_item": "lms/quizzes/outline_score.html"}
 
 
 def quiz_panel(quiz: QuizPage, request) -> dict:

@@ -18,7 +18,8 @@ from django_tasks_db.models import DBTaskResult
 from curriculum.i18n import language_name, language_name_in
 from curriculum.models import CoursePage, ModulePage
 from curriculum.printing import FACILITATOR, LEARNER, Printable, printable
-from curriculum.selectors import course_of, live_page
+from curriculum.selectors.languages import live_page
+from curriculum.selectors.tree import course_of
 from lms.pdf.render import render_pdf
 from lms.pdf.store import pdf_exists, pdf_lease, pdf_save
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from curriculum.models import CoursePage
-from curriculum.selectors import live_page
+from curriculum.selectors.languages import live_page
 from lms.certificates.models import Certificate
 from lms.certificates.services import certificate_html, certificate_issue
 from lms.pdf.render import render_pdf_of_documents

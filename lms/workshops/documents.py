@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from curriculum.models import QuizPage
-from curriculum.selectors import live_page, pages_in_language
+from curriculum.selectors.languages import live_page, pages_in_language
 from lms.pdf.render import pdf_storage, render_pdf
 from lms.pdf.store import pdf_build
 from lms.workbooks.services import css_page_counter

@@ -9,9 +9,10 @@ from django.contrib.auth import get_user_model
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from curriculum import selectors as curriculum
 from curriculum.institutes import institute_keys_of
 from curriculum.models import CoursePage
+from curriculum.selectors.catalogue import institute_courses
+from curriculum.selectors.languages import pages_in_language
 from lms.workshops.imports import MAX_UPLOAD_BYTES, ImportError_, read_rows
 from lms.workshops.models import AttendanceStatus, Gender, Participant, Workshop
 from lms.workshops.selectors import course_items
@@ -38,10 +39,10 @@ class WorkshopForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        courses = curriculum.institute_courses(institute_keys_of(user))
+        courses = institute_courses(institute_keys_of(user))
         self.courses = {str(course.translation_key): course for course in courses}
         language = translation.get_language()
-        titles = curriculum.pages_in_language(CoursePage, [course.translation_key for course in courses], language)
+        titles = pages_in_language(CoursePage, [course.translation_key for course in courses], language)
         self.fields["course"].choices = [
             (key, titles[course.translation_key].title if course.translation_key in titles else course.title)
             for key, course in self.courses.items()

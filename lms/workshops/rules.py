@@ -5,7 +5,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass
 
-from curriculum import selectors as curriculum
+from curriculum.selectors.structure import course_structures
 from lms.quizzes.models import QuizAttempt
 from lms.workshops.models import ATTENDED, Attendance, Workshop
 
@@ -31,7 +31,7 @@ class Completion:
 
 
 def workshop_quiz_keys(workshop: Workshop) -> tuple[uuid.UUID, ...]:
-    structure = curriculum.course_structures([workshop.course_key]).get(workshop.course_key)
+    structure = course_structures([workshop.course_key]).get(workshop.course_key)
     return tuple(structure.quiz_keys) if structure else ()
 
 

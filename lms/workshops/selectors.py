@@ -10,9 +10,10 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from curriculum import selectors as curriculum
 from curriculum.institutes import institute_keys_of
 from curriculum.models import CoursePage, QuizPage
+from curriculum.selectors.languages import live_page, pages_in_language
+from curriculum.selectors.structure import course_structures
 from lms.certificates.models import Certificate
 from lms.progress.models import LessonProgress
 from lms.progress.selectors import CourseProgress, LessonState, element_progress
@@ -66,14 +67,14 @@ class ModuleChoices:
 def course_items(course_key: uuid.UUID, language_code: str) -> list[ModuleChoices]:
     """The course's lessons and quizzes grouped by module, titled in the visitor's language tree (a translation or
     the source shown in its place), keyed by translation_key; the order and the set are the source tree's."""
-    structure = curriculum.course_structures([course_key]).get(course_key)
+    structure = course_structures([course_key]).get(course_key)
     if structure is None:
         return []
     keys = [*(module.key for module in structure.modules), *structure.item_keys]
-    pages = curriculum.pages_in_language(Page, keys, language_code)
+    pages = pages_in_language(Page, keys, language_code)
     missing = [key for key in keys if key not in pages]
     if missing:  # not in that language's tree at all: the source's titles
-        pages.update(curriculum.pages_in_language(Page, missing, settings.LANGUAGE_CODE))
+        pages.update(pages_in_language(Page, missing, settings.LANGUAGE_CODE))
     quizzes = set(structure.quiz_keys)
 
     def items(keys):
@@ -89,7 +90,7 @@ def course_items(course_key: uuid.UUID, language_code: str) -> list[ModuleChoice
 
 
 def course_title(course_key: uuid.UUID, language_code: str) -> str:
-    course = curriculum.live_page(CoursePage, course_key, language_code)
+    course = live_page(CoursePage, course_key, language_code)
     return course.title if course else ""
 
 
@@ -98,7 +99,7 @@ def workshop_quiz(workshop: Workshop, quiz_key: uuid.UUID) -> QuizPage | None:
     language shows the source (an alias); None if the course has no such quiz."""
     if quiz_key not in rules.workshop_quiz_keys(workshop):
         return None
-    quiz = curriculum.live_page(QuizPage, quiz_key, workshop.language)
+    quiz = live_page(QuizPage, quiz_key, workshop.language)
     if quiz is not None and quiz.alias_of_id:
         quiz = QuizPage.objects.filter(pk=quiz.alias_of_id).first() or quiz
     return quiz
@@ -175,10 +176,10 @@ def workshop_grid(workshop: Workshop, language_code: str) -> Grid:
     the group's progress per ILM element: a fixed number of queries, whatever the number of participants."""
     participants = list(workshop.participants.order_by("name", "pk"))
     sessions = list(workshop.sessions.order_by("number"))
-    structure = curriculum.course_structures([workshop.course_key]).get(workshop.course_key)
+    structure = course_structures([workshop.course_key]).get(workshop.course_key)
     item_keys = structure.item_keys if structure else []
     quiz_keys = set(structure.quiz_keys) if structure else set()
-    pages = curriculum.pages_in_language(Page, item_keys, language_code)
+    pages = pages_in_language(Page, item_keys, language_code)
 
     columns = [
         Column("session", str(session.number), str(_("Session %(number)d") % {"number": session.number}))
@@ -248,7 +249,7 @@ def workshops_attended(learner, language_code: str) -> list[MyWorkshop]:
     labels = dict(AttendanceStatus.choices)
     results = defaultdict(list)
     paper = list(PaperResult.objects.filter(participant__in=participations).select_related("attempt", "entered_by"))
-    titles = curriculum.pages_in_language(QuizPage, {result.quiz_key for result in paper}, language_code)
+    titles = pages_in_language(QuizPage, {result.quiz_key for result in paper}, language_code)
     for result in paper:
         title = titles[result.quiz_key].title if result.quiz_key in titles else ""
         results[result.participant_id].append((result, title))

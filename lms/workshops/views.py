@@ -20,7 +20,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
-from curriculum import selectors as curriculum
+from curriculum.selectors.languages import pages_in_language
+from curriculum.selectors.structure import quiz_revision_live_on
 from lms.progress import charts
 from lms.quizzes.presenters import question_views
 from lms.quizzes.services import quiz_at_revision
@@ -49,7 +50,7 @@ def _workshop(request, workshop_id):
 
 
 def _course_titles(workshops, language):
-    pages = curriculum.pages_in_language(Page, {workshop.course_key for workshop in workshops}, language)
+    pages = pages_in_language(Page, {workshop.course_key for workshop in workshops}, language)
     return {key: page.title for key, page in pages.items()}
 
 
@@ -431,7 +432,7 @@ def results(request, workshop_id):
             return redirect("workshops:detail", workshop_id=workshop.pk)
         raise Http404(_("This quiz is not part of the workshop's course."))
     mode = "score" if source.get("mode") == "score" else "answers"
-    revision_id = curriculum.quiz_revision_live_on(quiz, selectors.quiz_day(workshop, quiz.translation_key))
+    revision_id = quiz_revision_live_on(quiz, selectors.quiz_day(workshop, quiz.translation_key))
     version = quiz_at_revision(quiz, revision_id)
     version.shuffle_questions = version.shuffle_choices = False  # as printed: in the order written
     questions = question_views(version)

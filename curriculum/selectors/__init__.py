@@ -1,0 +1,13 @@
+"""Reads of the curriculum, one module per concern. Page contexts (curriculum.page_context) and lms/ call these;
+nothing here writes. Import the module you need (`from curriculum.selectors import outline`): this package re-exports
+nothing.
+
+- tree: paths in the page tree, and which course a page is in
+- languages: the language a page's text is in, its versions in other languages, the language switcher
+- elements: the five ILM elements in a locale
+- catalogue: the catalogue, institute sections and their course cards
+- outline: a course's outline and a lesson's place in it
+- structure: which lessons and quizzes count in a course, keyed by translation_key, for lms/ (cached)
+
+Every function returns what a page needs in a fixed number of queries, whatever the size of the course.
+"""

@@ -1,0 +1,207 @@
+"""The catalogue and institute sections: course cards, filters and search, leaving out what the visitor may not
+see."""
+
+import re
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models.functions import Substr
+from wagtail.images import get_image_model
+from wagtail.models import Locale, Page, PageViewRestriction
+
+from curriculum.i18n import language_name, shipped_language_codes
+from curriculum.models import CourseIndexPage, CoursePage, ILMElement, Institute, LessonPage, ModulePage
+from curriculum.selectors.elements import elements_in_locale
+from curriculum.selectors.languages import content_languages, written_versions
+from curriculum.selectors.tree import STEP, parent_path, under_any
+
+CARD_IMAGE_SPEC = "fill-640x300"
+
+
+def catalogue_page(language_code: str) -> Page | None:
+    return CourseIndexPage.objects.live().filter(locale__language_code=language_code).order_by("path").first()
+
+
+@dataclass
+class CourseCard:
+    course: CoursePage
+    content_language: str
+    institute: Institute | None = None
+    elements: list[ILMElement] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+
+
+def _modules_of(courses: list[CoursePage]):
+    """Modules that are children of any of `courses` (siblings in one catalogue), in one query."""
+    depths = {course.depth for course in courses}
+    course_path_length = STEP * depths.pop() if len(depths) == 1 else None
+    if course_path_length is None:
+        return ModulePage.objects.filter(under_any([course.path for course in courses]))
+    return ModulePage.objects.annotate(course_path=Substr("path", 1, course_path_length)).filter(
+        course_path__in=[course.path for course in courses]
+    )
+
+
+def _course_paths_covering_element(number: int, within: Page) -> list[str]:
+    module_paths = (
+        ModulePage.objects.descendant_of(within).live().filter(elements__number=number).values_list("path", flat=True)
+    )
+    return sorted({parent_path(path) for path in module_paths})
+
+
+_CARD_PREFETCHES = [
+    "locale",
+    Prefetch("cover_image", queryset=get_image_model().objects.prefetch_renditions(CARD_IMAGE_SPEC)),
+]
+
+
+def _with_card_relations(courses):
+    return courses.select_related("locale").prefetch_related(*_CARD_PREFETCHES)
+
+
+def _institutes_in_locale(courses: list[CoursePage], locale: Locale) -> dict[int, Institute]:
+    """Each course's institute, in `locale` where translated: one query for all cards."""
+    institute_ids = {course.institute_id for course in courses if course.institute_id}
+    if not institute_ids:
+        return {}
+    institutes = Institute.objects.filter(
+        Q(pk__in=institute_ids)
+        | Q(translation_key__in=Institute.objects.filter(pk__in=institute_ids).values("translation_key"), locale=locale)
+    )
+    by_id = {institute.pk: institute for institute in institutes}
+    localized = {
+        institute.translation_key: institute for institute in by_id.values() if institute.locale_id == locale.pk
+    }
+    return {
+        course.pk: localized.get(by_id[course.institute_id].translation_key, by_id[course.institute_id])
+        for course in courses
+        if course.institute_id in by_id
+    }
+
+
+def search_terms(text: str) -> str:
+    """Words only: quotes, operators and control characters mean something to the search engines, not to learners."""
+    return " ".join(re.sub(r"[^\w'’-]+", " ", text).split())[:200]
+
+
+def visible_to(pages, request=None):
+    """`pages` without those behind a view restriction (password, login, groups) the visitor has not passed: a
+    listing or a search shows no title or summary of what the visitor cannot open. Without a request, without any
+    restricted page. One query, plus one per group restriction."""
+    hidden = [
+        restriction.page.path
+        for restriction in PageViewRestriction.objects.select_related("page")
+        if request is None or not restriction.accept_request(request)
+    ]
+    if not hidden:
+        return pages
+    return pages.exclude(under_any(hidden))
+
+
+def catalogue(index_page: Page, *, params: Mapping, request=None) -> dict:
+    """The catalogue page's courses, filtered by ?element=1-5, ?language=<code> and searched by ?q=, leaving out
+    what the visitor may not see (`visible_to`)."""
+    locale = index_page.locale
+    query = search_terms(params.get("q") or "")
+    element = params.get("element") or ""
+    element = int(element) if re.fullmatch(r"[1-5]", element) else None
+    language = params.get("language") or ""
+    language = language if language in shipped_language_codes() else None
+
+    courses = _with_card_relations(visible_to(CoursePage.objects.descendant_of(index_page).live(), request))
+    if element:
+        courses = courses.filter(path__in=_course_paths_covering_element(element, index_page))
+    if language:
+        translated_keys = written_versions(CoursePage).filter(locale__language_code=language)
+        courses = courses.filter(translation_key__in=translated_keys.values("translation_key"))
+    lessons = []
+    if query:
+        course_ids = list(courses.values_list("id", flat=True))
+        course_paths = set(courses.values_list("path", flat=True))
+        courses = list(CoursePage.objects.filter(id__in=course_ids).search(query))
+        prefetch_related_objects(courses, *_CARD_PREFETCHES)
+        # The search index cannot filter by several path prefixes, so the element and language filters are applied
+        # to the best matches here.
+        lessons = [
+            lesson
+            for lesson in visible_to(LessonPage.objects.live().descendant_of(index_page), request).search(query)[:100]
+            if parent_path(lesson.path, 2) in course_paths
+        ][:20]
+    else:
+        courses = list(courses.order_by("path"))
+
+    return {
+        "course_cards": course_cards(courses, locale),
+        "lesson_results": lessons,
+        "query": query,
+        "selected_element": element,
+        "selected_language": language,
+        "element_options": elements_in_locale(locale),
+        "language_options": [(code, language_name(code)) for code in shipped_language_codes()],
+        "is_filtered": bool(query or element or language),
+    }
+
+
+def institute_section(section: Page, request=None) -> dict:
+    """An institute's page: the institute in the section's language and the cards of its published courses that the
+    visitor may see."""
+    institute = section.institute
+    courses = visible_to(CoursePage.objects.child_of(section).live(), request)
+    courses = list(_with_card_relations(courses).order_by("path"))
+    return {
+        "institute": institute.get_translation_or_none(section.locale) or institute,
+        "course_cards": course_cards(courses, section.locale),
+    }
+
+
+def course_cards(courses: list[CoursePage], locale: Locale) -> list[CourseCard]:
+    """Each course with the elements its modules cover and the languages it is really translated into."""
+    if not courses:
+        return []
+    languages = content_languages(courses)
+    institutes = _institutes_in_locale(courses, locale)
+    element_by_key = {element.translation_key: element for element in elements_in_locale(locale)}
+    module_elements = ModulePage.elements.through.objects.filter(
+        modulepage__in=_modules_of(courses).filter(live=True)
+    ).values_list("modulepage__path", "ilmelement__translation_key")
+    covered = defaultdict(set)
+    for module_path, element_key in module_elements:
+        covered[parent_path(module_path)].add(element_key)
+    translated_into = defaultdict(list)
+    for key, code in written_versions(CoursePage, [course.translation_key for course in courses]).values_list(
+        "translation_key", "locale__language_code"
+    ):
+        translated_into[key].append(code)
+    order = shipped_language_codes()
+    return [
+        CourseCard(
+            course=course,
+            content_language=languages[course.pk],
+            institute=institutes.get(course.pk),
+            elements=sorted(
+                (element_by_key[key] for key in covered[course.path] if key in element_by_key),
+                key=lambda element: element.number,
+            ),
+            languages=sorted(translated_into[course.translation_key], key=order.index),
+        )
+        for course in courses
+    ]
+
+
+def institute_courses(institute_keys: Iterable[uuid.UUID]) -> list[CoursePage]:
+    """The published courses of these institutes, in the source language's tree (where their records are keyed): what
+    a facilitator can run a workshop of."""
+    return list(
+        CoursePage.objects.live()
+        .filter(
+            institute__translation_key__in=list(institute_keys),
+            locale__language_code=settings.LANGUAGE_CODE,
+            alias_of__isnull=True,
+        )
+        .select_related("locale", "institute")
+        .order_by("title")
+    )

@@ -1,0 +1,75 @@
+"""A course's outline, a module's lessons, and a lesson's place in its course."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from wagtail.models import Page
+
+from curriculum.models import CoursePage, LessonPage, ModulePage, QuizPage
+from curriculum.selectors.languages import content_languages
+from curriculum.selectors.tree import course_of, parent_path
+
+
+@dataclass
+class OutlineItem:
+    page: Page
+    content_language: str
+
+
+@dataclass
+class OutlineModule:
+    module: ModulePage | None  # None for the part holding a quiz on the whole course
+    content_language: str
+    lessons: list[OutlineItem]
+
+
+def _items_under(page: Page) -> list[Page]:
+    """Live lessons and quizzes below `page`, in tree order: two queries, whatever their number."""
+    fields = ("id", "title", "slug", "path", "depth", "url_path", "locale", "alias_of", "translation_key")
+    lessons = (
+        LessonPage.objects.descendant_of(page)
+        .live()
+        .select_related("locale")
+        .only(*fields, "estimated_minutes", "summary")
+    )
+    quizzes = QuizPage.objects.descendant_of(page).live().select_related("locale").only(*fields)
+    return sorted([*lessons, *quizzes], key=lambda item: item.path)
+
+
+def course_outline(course: CoursePage) -> list[OutlineModule]:
+    """The course's live modules in order, each with its live lessons and quizzes, in a fixed number of queries.
+
+    A quiz on the whole course comes last, in a part of its own with no module page.
+    """
+    modules = list(ModulePage.objects.child_of(course).live().select_related("locale").order_by("path"))
+    items = _items_under(course)
+    languages = content_languages([*modules, *items])
+    items_by_parent = defaultdict(list)
+    for item in items:
+        items_by_parent[parent_path(item.path)].append(OutlineItem(item, languages[item.pk]))
+    outline = [OutlineModule(module, languages[module.pk], items_by_parent[module.path]) for module in modules]
+    if items_by_parent[course.path]:
+        outline.append(OutlineModule(None, course.locale.language_code, items_by_parent[course.path]))
+    return outline
+
+
+def module_lessons(module: ModulePage) -> list[OutlineItem]:
+    items = _items_under(module)
+    languages = content_languages(items)
+    return [OutlineItem(item, languages[item.pk]) for item in items]
+
+
+def lesson_position(item: Page, ancestors: list[Page]) -> dict:
+    """The lessons and quizzes before and after this one in its whole course (the course is among its ancestors)."""
+    siblings = [sibling for sibling in _items_under(course_of(item, ancestors)) if sibling.depth == item.depth]
+    index = next((i for i, sibling in enumerate(siblings) if sibling.pk == item.pk), None)
+    previous_lesson = siblings[index - 1] if index else None
+    next_lesson = siblings[index + 1] if index is not None and index + 1 < len(siblings) else None
+    lessons = [sibling.pk for sibling in siblings if isinstance(sibling, LessonPage)]
+    return {
+        "previous_lesson": previous_lesson,
+        "next_lesson": next_lesson,
+        # "Lesson 3 of 20" counts lessons only; a quiz page shows no number.
+        "lesson_number": lessons.index(item.pk) + 1 if item.pk in lessons else None,
+        "lesson_count": len(lessons),
+    }
