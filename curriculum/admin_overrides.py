@@ -37,18 +37,12 @@ from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 from wagtail.log_actions import registry as log_registry
-from wagtail.models import Page, Workflow
+from wagtail.models import Page
 from wagtail.permissions import policy_registry
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
-from curriculum.admin_scope import (
-    ScopedChoicesMixin,
-    explorable_pages,
-    foreign_drafts_filter,
-    may_explore,
-    page_policy,
-    scope_log_entries,
-)
+from curriculum.admin_scope import ScopedChoicesMixin, foreign_drafts_filter, scope_log_entries
+from curriculum.permissions import can_edit_workflows, can_explore_page, can_see_page_types_report, explorable_pages
 
 # -- pages: every page view of the admin, through Wagtail's page viewset -----------------------------------------------
 
@@ -67,7 +61,7 @@ def explorable_pages_only(view):
             # A page id that does not exist is the view's to answer (404).
             if (
                 page_id is not None
-                and not may_explore(request.user, page_id)
+                and not can_explore_page(request.user, page_id)
                 and Page.objects.filter(pk=page_id).exists()
             ):
                 raise PermissionDenied
@@ -95,9 +89,10 @@ class ScopedPagesSummaryItem(PagesSummaryItem):
     def get_context_data(self, parent_context):
         context = super().get_context_data(parent_context)
         if not self.request.user.is_superuser:
-            context["total_pages"] = (
-                page_policy().instances_user_has_any_permission_for(self.request.user, ["add", "change"]).count()
+            pages = policy_registry.get_by_type(Page).instances_user_has_any_permission_for(
+                self.request.user, ["add", "change"]
             )
+            context["total_pages"] = pages.count()
         return context
 
 
@@ -170,11 +165,10 @@ class ScopedWorkflowTasksView(WorkflowTasksView):
 
 
 class AdministratorsPageTypesUsageView(PageTypesUsageReportView):
-    """How many pages of each type the site has, and the last edited of each: the site's structure, for its
-    administrators (an institute's staff saw the titles of other institutes' drafts)."""
+    """How many pages of each type the site has: for administrators (curriculum.permissions)."""
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_superuser:
+        if not can_see_page_types_report(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -273,7 +267,7 @@ def workflow_editors_only(view):
 
     @wraps(view)
     def guarded(request, *args, **kwargs):
-        if not policy_registry.get_by_type(Workflow).user_has_any_permission(request.user, ["add", "change"]):
+        if not can_edit_workflows(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

@@ -2,7 +2,8 @@
 institute's staff lists only their institute's records and gets a permission error for any other's.
 
 Wagtail checks model permissions ("may change institutes") but its generic edit, delete, history and usage views do not
-ask the permission policy about the one object they open. `scoped_views` adds that check to a viewset's views.
+ask the permission policy about the one object they open. ScopedModelViewSet and ScopedSnippetViewSet use views that
+do. Which institutes a user belongs to, and in which role, is curriculum.permissions'.
 """
 
 from dataclasses import dataclass, field
@@ -12,15 +13,18 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
-from wagtail.models import Locale, Page, PageLogEntry, Task, Workflow
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic.history import HistoryView
+from wagtail.admin.views.generic.usage import UsageView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.models import Locale, PageLogEntry, Task, Workflow
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permission_policies.collections import CollectionOwnershipPermissionPolicy
 from wagtail.permissions import policy_registry
+from wagtail.snippets.views import snippets
 
-from curriculum.institutes import ROLES, institute_keys_of
 from curriculum.models import Institute, InstituteSectionPage
-
-ADMIN_ROLES = ("editors", "moderators")
+from curriculum.permissions import ADMIN_ROLES, ROLES, institute_keys_of
 
 
 class InstituteScopedPolicy(ModelPermissionPolicy):
@@ -53,9 +57,10 @@ class InstituteScopedPolicy(ModelPermissionPolicy):
 
 
 class ScopedObjectMixin:
-    """Refuse (403) to open an object outside the user's institutes, whatever the view does with it."""
+    """Refuse (403) to open an object outside the user's institutes, whatever the view does with it: checked where
+    the view gets its object, as Wagtail's own image views do."""
 
-    scope_action = "change"
+    scope_action = "change"  # what the user must be allowed to do to this object to open the view
 
     def get_object(self, *args, **kwargs):
         instance = super().get_object(*args, **kwargs)
@@ -72,46 +77,92 @@ class ScopedIndexMixin:
         return super().get_base_queryset().filter(pk__in=allowed.values("pk"))
 
 
-def scoped(view_class, action: str = "change"):
-    """`view_class` with the per-object check (or, for an index view, the per-institute listing)."""
-    if hasattr(view_class, "get_base_queryset") and not hasattr(view_class, "get_object"):
-        return type(f"Scoped{view_class.__name__}", (ScopedIndexMixin, view_class), {})
-    return type(f"Scoped{view_class.__name__}", (ScopedObjectMixin, view_class), {"scope_action": action})
+# -- the views of a model viewset (certificates) and of a snippet viewset (institutes), scoped -----------------------
+# Every view that lists or opens records of the model; "add" opens none, and the model permission covers it.
 
 
-def scoped_views(viewset_class):
-    """A viewset class whose index lists only the user's institutes' records and whose other views refuse others'."""
-    names = {
-        "index_view_class": None,
-        "edit_view_class": "change",
-        "delete_view_class": "delete",
-        "usage_view_class": "change",
-        "history_view_class": "change",
-        "inspect_view_class": "view",
-        "copy_view_class": "change",
-    }
-    attributes = {
-        name: scoped(getattr(viewset_class, name), action)
-        for name, action in names.items()
-        if getattr(viewset_class, name, None) is not None
-    }
-    return type(f"Scoped{viewset_class.__name__}", (viewset_class,), attributes)
+class ScopedIndexView(ScopedIndexMixin, generic.IndexView):
+    pass
+
+
+class ScopedEditView(ScopedObjectMixin, generic.EditView):
+    pass
+
+
+class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
+    scope_action = "delete"
+
+
+class ScopedUsageView(ScopedObjectMixin, UsageView):
+    pass
+
+
+class ScopedHistoryView(ScopedObjectMixin, HistoryView):
+    pass
+
+
+class ScopedInspectView(ScopedObjectMixin, generic.InspectView):
+    scope_action = "view"
+
+
+class ScopedCopyView(ScopedObjectMixin, generic.CopyView):
+    pass
+
+
+class ScopedModelViewSet(ModelViewSet):
+    """A model viewset whose index lists only the user's institutes' records and whose other views refuse others'.
+    The model's permission policy (an InstituteScopedPolicy) says which records are whose."""
+
+    index_view_class = ScopedIndexView
+    edit_view_class = ScopedEditView
+    delete_view_class = ScopedDeleteView
+    usage_view_class = ScopedUsageView
+    history_view_class = ScopedHistoryView
+    inspect_view_class = ScopedInspectView
+    copy_view_class = ScopedCopyView
+
+
+class ScopedSnippetIndexView(ScopedIndexMixin, snippets.IndexView):
+    pass
+
+
+class ScopedSnippetEditView(ScopedObjectMixin, snippets.EditView):
+    pass
+
+
+class ScopedSnippetDeleteView(ScopedObjectMixin, snippets.DeleteView):
+    scope_action = "delete"
+
+
+class ScopedSnippetUsageView(ScopedObjectMixin, snippets.UsageView):
+    pass
+
+
+class ScopedSnippetHistoryView(ScopedObjectMixin, snippets.HistoryView):
+    pass
+
+
+class ScopedSnippetInspectView(ScopedObjectMixin, snippets.InspectView):
+    scope_action = "view"
+
+
+class ScopedSnippetCopyView(ScopedObjectMixin, snippets.CopyView):
+    pass
+
+
+class ScopedSnippetViewSet(snippets.SnippetViewSet):
+    """As ScopedModelViewSet, for a snippet."""
+
+    index_view_class = ScopedSnippetIndexView
+    edit_view_class = ScopedSnippetEditView
+    delete_view_class = ScopedSnippetDeleteView
+    usage_view_class = ScopedSnippetUsageView
+    history_view_class = ScopedSnippetHistoryView
+    inspect_view_class = ScopedSnippetInspectView
+    copy_view_class = ScopedSnippetCopyView
 
 
 # -- what of other institutes a user must not see in Wagtail's own views --------------------------------------------
-
-
-def page_policy():
-    return policy_registry.get_by_type(Page)
-
-
-def explorable_pages(user):
-    """The pages Wagtail lets the user explore: those they have a permission on, and the way down to them."""
-    return page_policy().explorable_instances(user)
-
-
-def may_explore(user, page_id) -> bool:
-    return user.is_superuser or explorable_pages(user).filter(pk=page_id).exists()
 
 
 @dataclass

@@ -12,7 +12,8 @@ work.
   the post_save receiver at the end of this module.
 
 Each step looks before it makes, so running the setup again changes nothing. What each role may do outside pages
-(admin access, translation, certificates, ...) is project configuration: settings.INSTITUTE_ROLE_PERMISSIONS.
+(admin access, translation, certificates, ...) is project configuration: settings.INSTITUTE_ROLE_PERMISSIONS. Who
+holds which role, and what that allows, is asked of curriculum.permissions.
 """
 
 from dataclasses import dataclass, field
@@ -37,8 +38,7 @@ from wagtail.models import (
 )
 
 from curriculum.models import CourseIndexPage, Institute, InstituteSectionPage
-
-ROLES = ("editors", "moderators", "facilitators")
+from curriculum.permissions import ROLES
 
 # Page permissions granted on the institute's section (and so on every page below it).
 SECTION_PERMISSIONS = {
@@ -205,25 +205,3 @@ def institute_workspace(institute: Institute, report: SetupReport | None = None)
 def _secure_new_section(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
         section_secure(instance)
-
-
-# -- who belongs where ----------------------------------------------------------------------------------------------
-
-
-def institutes_of(user, roles=ROLES):
-    """The institutes (default-language rows) where the user holds one of these roles; all of them for a site
-    administrator."""
-    institutes = Institute.objects.filter(locale=Locale.get_default())
-    if not user.is_authenticated:
-        return institutes.none()
-    if user.is_superuser:
-        return institutes
-    groups = list(user.groups.values_list("pk", flat=True))
-    member = Q()
-    for role in roles:
-        member |= Q(**{f"{role}__in": groups})
-    return institutes.filter(member)
-
-
-def institute_keys_of(user, roles=ROLES) -> set:
-    return set(institutes_of(user, roles).values_list("translation_key", flat=True))

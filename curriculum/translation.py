@@ -30,6 +30,8 @@ FALLBACK = "fallback"  # an alias: learners read the source text with a notice
 EDITED = "edited"  # a translation written in the page editor
 SYNCED = "synced"  # a wagtail-localize translation: strings counted below
 
+MAX_PO_SIZE = 5 * 1024 * 1024  # far more than a course's strings: a larger upload is not one of its PO files
+
 
 @dataclass
 class TranslationCell:

@@ -18,14 +18,14 @@ from curriculum.admin_overrides import (
     ScopedPagesSummaryItem,
 )
 from curriculum.admin_scope import (
-    ADMIN_ROLES,
     InstituteMediaPolicy,
     InstituteScopedPolicy,
+    ScopedSnippetViewSet,
     foreign_drafts_filter,
-    scoped_views,
 )
-from curriculum.institutes import institute_keys_of, institute_workspace
+from curriculum.institutes import institute_workspace
 from curriculum.models import ILMElement, Institute
+from curriculum.permissions import can_see_course_translations, can_see_page_types_report
 
 
 class ILMElementViewSet(SnippetViewSet):
@@ -38,8 +38,7 @@ class ILMElementViewSet(SnippetViewSet):
     ordering = ["number"]
 
 
-@scoped_views
-class InstituteViewSet(SnippetViewSet):
+class InstituteViewSet(ScopedSnippetViewSet):
     """Site administrators add institutes; an institute's moderators edit their own institute (its branding)."""
 
     model = Institute
@@ -77,14 +76,14 @@ def register_course_translation_urls():
     return [path("course-translations/", include((admin_views.urlpatterns, "course_translations")))]
 
 
-class InstituteStaffMenuItem(MenuItem):
+class CourseTranslationsMenuItem(MenuItem):
     def is_shown(self, request):
-        return bool(institute_keys_of(request.user, ADMIN_ROLES))
+        return can_see_course_translations(request.user)
 
 
 @hooks.register("register_reports_menu_item")
 def register_course_translations_menu_item():
-    return InstituteStaffMenuItem(
+    return CourseTranslationsMenuItem(
         _("Course translations"), reverse("course_translations:index"), icon_name="site", order=8000
     )
 
@@ -124,7 +123,7 @@ def scope_page_count(request, items):
 
 @hooks.register("construct_reports_menu")
 def hide_administrators_reports(request, menu_items):
-    if not request.user.is_superuser:
+    if not can_see_page_types_report(request.user):
         page_types = reverse("wagtailadmin_reports:page_types_usage")
         menu_items[:] = [item for item in menu_items if item.url != page_types]
 

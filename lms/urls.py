@@ -5,14 +5,17 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from curriculum.admin_views import localize_guard_patterns
+from curriculum import admin_overrides
+from curriculum.localize_guards import guard_wagtail_localize
 from lms import views
 from lms.accounts.views import LearnerLoginView
 from lms.certificates.urls import download_urlpatterns
 
-# wagtail-localize's translate and sync views, checked first for the user's right to edit what they translate.
-urlpatterns = localize_guard_patterns + [
-    path("admin/", include(wagtailadmin_urls)),
+# Wagtail's reports, choosers and bulk actions that it offers no hook to scope answer their paths first
+# (curriculum.admin_overrides); wagtail-localize's views are behind guards keyed by URL name
+# (curriculum.localize_guards).
+urlpatterns = admin_overrides.urlpatterns + [
+    path("admin/", include(guard_wagtail_localize(wagtailadmin_urls))),
     # These answer before Wagtail's own views of the same addresses: see lms.views.
     path(
         "documents/",

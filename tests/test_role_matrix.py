@@ -40,6 +40,7 @@ from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import CollectionViewRestriction, Locale, PageViewRestriction, Site, UploadedFile
 from wagtail_localize.models import OverridableSegment, StringSegment, Translation, TranslationSource
 
+from curriculum import localize_guards
 from curriculum.models import CoursePage, ILMElement, Institute, LessonPage, ModulePage, QuizPage
 from curriculum.translation import course_po_export
 from lms.certificates.services import certificate_issue
@@ -721,7 +722,7 @@ FILLS = {
     ),
 }
 
-# Patterns without a name: wagtail-localize guards (they answer named routes' addresses, checked below) and these.
+# Patterns without a name: curriculum.admin_overrides' scoped views (they answer named routes' addresses) and these.
 UNNAMED = {
     "/admin/test404/": lambda world, name: [Variant("-", "/admin/test404/")],
     "/admin/^.*/$": lambda world, name: [Variant("-", "/admin/no-such-admin-page/")],
@@ -731,7 +732,7 @@ UNNAMED = {
 # -- what each route must answer ---------------------------------------------------------------------------------------
 # Route name -> Rule, or {variant label's first part -> Rule} where a route's objects differ in kind.
 
-GUARDED = Rule(DENIED, DENIED, DENIED, (OK, DENIED), (OK, DENIED), OK)  # curriculum.admin_views: may edit the object?
+GUARDED = Rule(DENIED, DENIED, DENIED, (OK, DENIED), (OK, DENIED), OK)  # curriculum.localize_guards: may edit it?
 GUARDED_POST_ONLY = Rule(DENIED, DENIED, DENIED, (NOT_ALLOWED, DENIED), (NOT_ALLOWED, DENIED), NOT_ALLOWED)
 GUARDED_MODERATORS = Rule(DENIED, DENIED, DENIED, DENIED, (OK, DENIED), OK)
 # Wagtail's reports: each is scoped to the user's institute, or closed to them (issue 11, defect 4).
@@ -1177,8 +1178,8 @@ def _route_text(text: str) -> str:
 @pytest.mark.django_db
 def test_every_pattern_is_tried_and_wagtail_localize_is_guarded(world):
     """Each URL pattern is reached by at least one of its route's filled addresses; the wagtail-localize views that
-    act on one page, snippet or translation are answered by our guards (a changed path in an upgrade would skip
-    them)."""
+    act on one page, snippet or translation are answered through our guards (curriculum.localize_guards, keyed by
+    URL name; tests/test_localize_guards.py checks every name)."""
     unreached = []
     for route, patterns in patterns_by_route().items():
         reached = {_route_text(resolve(variant.url.split("?")[0]).route) for variant in variants_of(world, route)}
@@ -1187,7 +1188,9 @@ def test_every_pattern_is_tried_and_wagtail_localize_is_guarded(world):
     for route, rule in EXPECTATIONS.items():
         if rule in (GUARDED, GUARDED_POST_ONLY, GUARDED_MODERATORS) or route == "wagtail_localize:preview_translation":
             for variant in variants_of(world, route):
-                assert resolve(variant.url).func.__module__ == "curriculum.admin_views", variant.url
+                assert localize_guards.guard_of(resolve(variant.url).func) in localize_guards.GUARDS.values(), (
+                    variant.url
+                )
 
 
 @pytest.mark.django_db

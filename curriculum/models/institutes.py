@@ -142,12 +142,3 @@ class Institute(TranslatableMixin, models.Model):
 
     def groups(self):
         return [group for group in (self.editors, self.moderators, self.facilitators) if group is not None]
-
-    def has_member(self, user) -> bool:
-        """Staff of this institute: its editors, moderators or facilitators (and site administrators)."""
-        if not user.is_authenticated:
-            return False
-        if user.is_superuser:
-            return True
-        group_ids = [pk for pk in (self.editors_id, self.moderators_id, self.facilitators_id) if pk]
-        return user.groups.filter(pk__in=group_ids).exists()

@@ -5,10 +5,9 @@ completing a course."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
-from curriculum.admin_scope import InstituteScopedPolicy, scoped_views
+from curriculum.admin_scope import InstituteScopedPolicy, ScopedModelViewSet
 from lms.certificates import services
 from lms.certificates.models import Certificate
 
@@ -54,8 +53,7 @@ class CertificatePolicy(InstituteScopedPolicy):
         return any(self.user_has_permission(user, action) for action in actions)
 
 
-@scoped_views
-class CertificateViewSet(ModelViewSet):
+class CertificateViewSet(ScopedModelViewSet):
     model = Certificate
     icon = "doc-full-inverse"
     menu_label = _("Certificates")

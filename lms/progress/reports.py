@@ -12,9 +12,8 @@ from django.views.generic import TemplateView
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from curriculum.admin_scope import ADMIN_ROLES
-from curriculum.institutes import institute_keys_of, institutes_of
 from curriculum.models import CoursePage, Institute
+from curriculum.permissions import can_see_institute_report, institutes_reported_to
 from lms.certificates.models import Certificate
 from lms.progress.models import Enrolment
 from lms.quizzes.models import QuizAttempt
@@ -91,7 +90,7 @@ class InstituteCoursesPanel(Component):
         self.user = user
 
     def get_context_data(self, parent_context=None):
-        return {"institutes": course_figures(institutes_of(self.user, ADMIN_ROLES))}
+        return {"institutes": course_figures(institutes_reported_to(self.user))}
 
 
 class InstituteReportView(WagtailAdminTemplateMixin, TemplateView):
@@ -102,7 +101,7 @@ class InstituteReportView(WagtailAdminTemplateMixin, TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         self.institute = get_object_or_404(Institute, pk=kwargs["institute_id"])
-        if self.institute.translation_key not in institute_keys_of(request.user, ADMIN_ROLES):
+        if not can_see_institute_report(request.user, self.institute):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

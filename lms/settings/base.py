@@ -140,11 +140,12 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}}
 # A page translated in the admin where the language had no page yet starts as a draft. (Where the language shows an
 # alias, wagtail-localize turns it into a page that stays live: so only moderators start translations, see
-# curriculum/admin_views.guarded_page_translation.)
+# curriculum.permissions.can_start_page_translation.)
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 
 # What each role of a training institute may do besides its pages and collection (curriculum.institutes): the
-# instance-level limits (only their own institute's certificates, say) are in each app's admin.
+# instance-level limits (only their own institute's certificates, say) are curriculum.permissions' rules, which the
+# admin's permission policies ask (curriculum.admin_scope).
 INSTITUTE_ROLE_PERMISSIONS = {
     "editors": ["wagtailadmin.access_admin", "wagtail_localize.submit_translation"],
     "moderators": [

@@ -19,7 +19,6 @@ from curriculum.i18n import language_name, language_name_in
 from curriculum.models import CoursePage, ModulePage
 from curriculum.printing import FACILITATOR, LEARNER, Printable, printable
 from curriculum.selectors.languages import live_page
-from curriculum.selectors.tree import course_of
 from lms.pdf.render import render_pdf
 from lms.pdf.store import pdf_exists, pdf_lease, pdf_save
 
@@ -40,13 +39,6 @@ class WorkbookOrder:
     def __post_init__(self):
         if self.edition not in EDITIONS or self.paper not in PAPERS or self.language not in dict(settings.LANGUAGES):
             raise ValueError(f"Not a workbook we print: {self}")
-
-
-def can_print_facilitator_edition(user, page: CoursePage | ModulePage) -> bool:
-    """The facilitator edition (notes, answer keys) is for the staff of the institute that owns the course: its
-    facilitators, editors and moderators, and site administrators."""
-    course = page if isinstance(page, CoursePage) else course_of(page)
-    return course.institute is not None and course.institute.has_member(user)
 
 
 def workbook_root(order: WorkbookOrder) -> CoursePage | ModulePage | None:

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from curriculum.permissions import can_print_facilitator_edition
 from lms.pdf.store import pdf_open, pdf_queue, pdf_unqueue
 from lms.workbooks import services
 from lms.workbooks.tasks import build_workbook
@@ -27,7 +28,7 @@ def download(request, page_key: uuid.UUID):
     root = services.workbook_root(order)
     if root is None:
         raise Http404(_("This course or module does not exist or is not published."))
-    if order.edition == services.FACILITATOR and not services.can_print_facilitator_edition(request.user, root):
+    if order.edition == services.FACILITATOR and not can_print_facilitator_edition(request.user, root):
         return render(request, "lms/workbooks/facilitators_only.html", status=403)
     path = services.expected_workbook_path(order, root)
     stored = pdf_open(path)

@@ -5,8 +5,8 @@ from wagtail import hooks
 
 from curriculum.models import CoursePage, ModulePage
 from curriculum.pages_hooks import CURRICULUM_PAGE_CONTEXT, CURRICULUM_PAGE_PARTS
+from curriculum.permissions import can_print_facilitator_edition
 from curriculum.selectors.languages import written_versions
-from lms.workbooks import services
 
 
 @hooks.register(CURRICULUM_PAGE_CONTEXT)
@@ -14,7 +14,7 @@ def add_workbook_links(*, page, request, context):
     if isinstance(page, CoursePage | ModulePage):
         available = set(written_versions(keys=[page.translation_key]).values_list("locale__language_code", flat=True))
         context["workbook_languages"] = [code for code, _name in settings.LANGUAGES if code in available]
-        context["can_print_facilitator_edition"] = services.can_print_facilitator_edition(request.user, page)
+        context["can_print_facilitator_edition"] = can_print_facilitator_edition(request.user, page)
 
 
 @hooks.register(CURRICULUM_PAGE_PARTS)

@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from curriculum.institutes import institute_keys_of
 from curriculum.models import CoursePage
+from curriculum.permissions import WORKSHOP_ROLES, institute_keys_of
 from curriculum.selectors.catalogue import institute_courses
 from curriculum.selectors.languages import pages_in_language
 from lms.workshops.imports import MAX_UPLOAD_BYTES, ImportError_, read_rows
@@ -39,7 +39,7 @@ class WorkshopForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        courses = institute_courses(institute_keys_of(user))
+        courses = institute_courses(institute_keys_of(user, WORKSHOP_ROLES))
         self.courses = {str(course.translation_key): course for course in courses}
         language = translation.get_language()
         titles = pages_in_language(CoursePage, [course.translation_key for course in courses], language)

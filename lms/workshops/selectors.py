@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from curriculum.institutes import institute_keys_of
 from curriculum.models import CoursePage, QuizPage
+from curriculum.permissions import WORKSHOP_ROLES, institute_keys_of
 from curriculum.selectors.languages import live_page, pages_in_language
 from curriculum.selectors.structure import course_structures
 from lms.certificates.models import Certificate
@@ -26,7 +26,7 @@ def workshops_of(user):
     """The workshops this user may see and run."""
     if not user.is_authenticated:
         return Workshop.objects.none()
-    return Workshop.objects.filter(institute_key__in=institute_keys_of(user))
+    return Workshop.objects.filter(institute_key__in=institute_keys_of(user, WORKSHOP_ROLES))
 
 
 def workshop_of(user, pk) -> Workshop:
@@ -40,7 +40,7 @@ def may_run_workshops(user) -> bool:
         return False
     cached = getattr(user, "_may_run_workshops", None)
     if cached is None:
-        cached = user._may_run_workshops = user.is_superuser or bool(institute_keys_of(user))
+        cached = user._may_run_workshops = user.is_superuser or bool(institute_keys_of(user, WORKSHOP_ROLES))
     return cached
 
 
