@@ -13,13 +13,14 @@ from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import GroupPagePermission, Page, WorkflowPage, WorkflowState
 
+from curriculum.i18n import shipped_language_codes
 from curriculum.models import CoursePage, Institute, InstituteSectionPage, LessonPage
 from lms.certificates.models import Certificate
 from lms.certificates.services import certificate_issue
 from tests.conftest import FIRST_INSTITUTE, SECOND_INSTITUTE
 
 pytestmark = pytest.mark.django_db
-LANGUAGES = ("en", "fr", "es", "pt")
+LANGUAGES = shipped_language_codes()
 
 
 def refused(response) -> bool:

@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from wagtail.models import PageViewRestriction
 
+from curriculum.i18n import shipped_language_codes
 from curriculum.models import CoursePage
 from lms.certificates.services import certificate_issue
 from lms.quizzes.models import QuizAttempt
@@ -46,7 +47,7 @@ PROPERTY = settings(
     # Fixtures (the database, a learner) are shared by a test's examples on purpose: they are set up once.
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-LANGUAGES = ["en", "fr", "es", "pt"]
+LANGUAGES = shipped_language_codes()
 HOST = "testserver"
 
 # -- what people (and attackers) type --------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from wagtail_localize.models import LocaleSynchronization
 from wagtail_localize.synctree import synchronize_tree
 
 from curriculum.blocks import LessonBodyBlock
+from curriculum.i18n import shipped_language_codes
 from curriculum.institutes import institute_setup
 from curriculum.models import (
     CourseIndexPage,
@@ -34,7 +35,7 @@ from curriculum.models import (
 )
 
 DEMO_DIR = Path(__file__).resolve().parent
-SOURCE_LANGUAGE = "en"
+SOURCE_LANGUAGE = "en"  # the demo texts are written in English (course.en.yaml); settings.LANGUAGES has the rest
 DEMO_KEYS = uuid.UUID("0b6d5c8e-2f7a-4c1e-9d3b-5a4e8f1c7b20")
 
 
@@ -218,7 +219,7 @@ class DemoLoader:
     def __init__(self):
         self.course_dir = None
         self.report = LoadReport()
-        self.locales = {code: Locale.objects.get_or_create(language_code=code)[0] for code in ("en", "fr", "es", "pt")}
+        self.locales = {code: Locale.objects.get_or_create(language_code=code)[0] for code in shipped_language_codes()}
         self.source = self.locales[SOURCE_LANGUAGE]
 
     # -- helpers -------------------------------------------------------------------------------------------------
@@ -249,9 +250,9 @@ class DemoLoader:
         if home is None:
             root = Page.get_first_root_node()
             home = HomePage(
-                title=texts["en"]["home_title"],
+                title=texts[SOURCE_LANGUAGE]["home_title"],
                 slug="home-en",
-                intro=texts["en"]["home_intro"],
+                intro=texts[SOURCE_LANGUAGE]["home_intro"],
                 locale=self.source,
                 translation_key=demo_key("home"),
             )
@@ -269,16 +270,16 @@ class DemoLoader:
         catalogue = self._existing(CourseIndexPage, demo_key("catalogue"), SOURCE_LANGUAGE)
         if catalogue is None:
             catalogue = CourseIndexPage(
-                title=texts["en"]["catalogue_title"],
-                slug=texts["en"]["catalogue_slug"],
-                intro=texts["en"]["catalogue_intro"],
+                title=texts[SOURCE_LANGUAGE]["catalogue_title"],
+                slug=texts[SOURCE_LANGUAGE]["catalogue_slug"],
+                intro=texts[SOURCE_LANGUAGE]["catalogue_intro"],
                 locale=self.source,
                 translation_key=demo_key("catalogue"),
             )
             home.add_child(instance=catalogue)
             _publish(catalogue)
             self.report.add(f"en: {catalogue.title}")
-        catalogues = {"en": catalogue}
+        catalogues = {SOURCE_LANGUAGE: catalogue}
         for language, text in texts.items():
             if language == SOURCE_LANGUAGE:
                 continue

@@ -54,11 +54,6 @@ class CourseProgress:
         return LessonState.COMPLETE if record.completed_at else LessonState.STARTED
 
     @property
-    def states(self) -> dict[str, LessonState]:
-        """State by lesson translation_key as a string, for templates: {{ progress.states|get_item:key }}."""
-        return {str(key): self.state(key) for key in self.structure.item_keys}
-
-    @property
     def completed(self) -> int:
         return sum(1 for key in self.structure.item_keys if self.state(key) is LessonState.COMPLETE)
 
