@@ -19,6 +19,15 @@ from tests.live_site import MANAGE, ROOT, serving
 CHROMIUM = "/usr/bin/chromium"
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items):
+    """Browser tests run in one pytest-xdist worker (`make test` runs --dist loadgroup): they share one server and
+    one Chromium, which take longer to start than most tests take to run."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 def _browser_database_url(tmp_path: Path) -> str:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
@@ -26,7 +35,8 @@ def _browser_database_url(tmp_path: Path) -> str:
     import psycopg
 
     base, _, name = url.rpartition("/")
-    browser_name = f"{name.split('?')[0]}_browser"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")  # a database of each worker's own, should two need one
+    browser_name = f"{name.split('?')[0]}_browser" + (f"_{worker}" if worker else "")
     with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{browser_name}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{browser_name}"')
