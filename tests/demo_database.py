@@ -22,6 +22,7 @@ from django.db import connection
 from tests.live_site import MANAGE, ROOT
 
 TEMPLATE_FOLDER = Path(os.environ["TEST_FILES_ROOT"]) / "template"  # made by lms/settings/test.py for the run
+DATABASE_NAME = connection.settings_dict["NAME"]  # as configured: each process then switches to its test database
 
 
 @contextmanager
@@ -58,7 +59,7 @@ def postgres_admin(*statements: str) -> None:
 
 def template_name() -> str:
     """The template's PostgreSQL database: the test database's name without pytest-xdist's worker suffix."""
-    return f"test_{connection.settings_dict['NAME']}_template"
+    return f"test_{DATABASE_NAME}_template"
 
 
 def _build_template() -> None:
@@ -97,13 +98,41 @@ def _use(name: str) -> None:
     connection.settings_dict["NAME"] = name
 
 
+def _ensure_template() -> None:
+    """Built by the first process to need it; call it holding the lock."""
+    if not (TEMPLATE_FOLDER / "built").exists():
+        _build_template()
+
+
+def site_copy(name: str, media: Path) -> str:
+    """A copy of the demo site for a server the tests start: its database URL (a new SQLite file beside `media`, or a
+    new PostgreSQL database called `name`), and its images in `media`."""
+    with _locked():
+        _ensure_template()
+        if connection.vendor == "postgresql":
+            postgres_admin(
+                f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+                f'CREATE DATABASE "{name}" TEMPLATE "{template_name()}"',
+            )
+            url = postgres_url(name)
+        else:
+            path = media.parent / f"{name}.sqlite3"
+            with (
+                closing(sqlite3.connect(TEMPLATE_FOLDER / "demo.sqlite3")) as template,
+                closing(sqlite3.connect(path)) as copy,
+            ):
+                template.backup(copy)
+            url = f"sqlite:///{path}"
+    shutil.copytree(TEMPLATE_FOLDER / "media", media, dirs_exist_ok=True)
+    return url
+
+
 def create_test_database() -> str:
     """The test database of this process, a copy of the template; returns the name it replaced, for destroy."""
     original = connection.settings_dict["NAME"]
     test_name = connection.creation._get_test_db_name()  # with pytest-xdist's worker suffix, or SQLite's memory
     with _locked():
-        if not (TEMPLATE_FOLDER / "built").exists():
-            _build_template()
+        _ensure_template()
         if connection.vendor == "postgresql":
             postgres_admin(
                 f'DROP DATABASE IF EXISTS "{test_name}" WITH (FORCE)',
