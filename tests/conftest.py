@@ -1,6 +1,8 @@
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.utils import translation
 from wagtail.models import Locale
 
 from curriculum.models import CourseIndexPage, CoursePage, Institute, InstituteSectionPage, LessonPage, ModulePage
@@ -21,6 +23,15 @@ def django_db_setup(django_test_environment, django_db_blocker, django_db_modify
 def pytest_sessionfinish(session):
     if not hasattr(session.config, "workerinput"):  # pytest's own process, or pytest-xdist's controller
         demo_database.drop_template()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the default language: a request through LocaleMiddleware leaves the language it served
+    active in the thread, and `reverse` in the next test would then give /fr/ addresses."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
