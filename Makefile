@@ -41,14 +41,19 @@ run: system-packages demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist; `auto`: one per core, `0`: in pytest's own process), each
+# with its own copy of the demo database; tests that share a server stay in one process (xdist_group markers).
+TEST_WORKERS ?= auto
+PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
+
 test: system-packages install
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
 
 # The same suite on PostgreSQL (127.0.0.1:5432, database "test" by default).
 test-postgres: system-packages install
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(PY) -m pytest $(PYTEST_ARGS)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(PYTEST) $(PYTEST_ARGS)
 
 # Benchmarks (not part of `make test`): pages against a bare Wagtail page, PDFs, and a soak of 20 learners for
 # SOAK_SECONDS against gunicorn + PostgreSQL (a database of its own on DATABASE_URL's server, else 127.0.0.1:5432).
@@ -70,4 +75,4 @@ format: install
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf var/db.sqlite3 var/static var/test-media
+	rm -rf var/db.sqlite3 var/static var/test-media var/test-private

@@ -1,17 +1,37 @@
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.utils import translation
 from wagtail.models import Locale
 
-from curriculum.demo.loader import DemoLoader
 from curriculum.models import CourseIndexPage, CoursePage, Institute, InstituteSectionPage, LessonPage, ModulePage
+from tests import demo_database
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Every database test starts from the demo site, loaded once per run; each test's changes roll back."""
+def django_db_setup(django_test_environment, django_db_blocker, django_db_modify_db_settings):
+    """Every database test starts from the demo site, migrated and loaded once per run and copied into each process's
+    test database (tests/demo_database.py); each test's changes roll back."""
     with django_db_blocker.unblock():
-        DemoLoader().load()
+        original = demo_database.create_test_database()
+    yield
+    with django_db_blocker.unblock():
+        demo_database.destroy_test_database(original)
+
+
+def pytest_sessionfinish(session):
+    if not hasattr(session.config, "workerinput"):  # pytest's own process, or pytest-xdist's controller
+        demo_database.drop_template()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the default language: a request through LocaleMiddleware leaves the language it served
+    active in the thread, and `reverse` in the next test would then give /fr/ addresses."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -32,7 +32,8 @@ from tests.conftest import lesson_in
 from tests.live_site import MANAGE, ROOT, serving
 from tests.test_certificates import complete_everything_but_the_last
 
-pytestmark = pytest.mark.django_db
+# One pytest-xdist worker runs the module (`make test` runs --dist loadgroup): its tests share one server.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("faults")]
 
 FAILURE = "certificates are failing"
 

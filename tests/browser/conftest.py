@@ -1,55 +1,53 @@
 """Browser tests drive Debian's Chromium against a real server process with the demo site on its own database.
 
 The server runs in a subprocess (as `make run` does), so the database it uses is separate from pytest-django's
-per-test transactions: SQLite in a temporary file, or a `<name>_browser` database on the PostgreSQL server that
-DATABASE_URL points at.
+per-test transactions: a copy of the test run's demo database (tests/demo_database.py), in a temporary SQLite file
+or a `<name>_browser` database on the PostgreSQL server that DATABASE_URL points at.
 """
 
 import os
 import re
-import subprocess
 import uuid
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.live_site import MANAGE, ROOT, serving
+from tests import demo_database
+from tests.live_site import ROOT, serving  # noqa: F401 (ROOT: browser tests import it from here)
 
 CHROMIUM = "/usr/bin/chromium"
 
 
-def _browser_database_url(tmp_path: Path) -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        return f"sqlite:///{tmp_path / 'browser.sqlite3'}"
-    import psycopg
-
-    base, _, name = url.rpartition("/")
-    browser_name = f"{name.split('?')[0]}_browser"
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{browser_name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{browser_name}"')
-    return f"{base}/{browser_name}"
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items):
+    """Browser tests run in one pytest-xdist worker (`make test` runs --dist loadgroup): they share one server and
+    one Chromium, which take longer to start than most tests take to run."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="session")
 def site_env(tmp_path_factory):
-    """The environment of the test server: dev settings on a database of its own."""
+    """The environment of the test server: the development settings, on a copy of the demo site of its own."""
+    folder = tmp_path_factory.mktemp("browser-site")
+    url = os.environ.get("DATABASE_URL", "")
+    name = url.rpartition("/")[2].split("?")[0] if url.startswith(("postgres://", "postgresql://")) else "demo"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")  # a database of each worker's own, should two need one
+    name = f"{name}_browser" + (f"_{worker}" if worker else "")
     return {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "lms.settings.dev",
-        "DATABASE_URL": _browser_database_url(tmp_path_factory.mktemp("browser-db")),
+        "DJANGO_SETTINGS_MODULE": "tests.browser_settings",
+        "DATABASE_URL": demo_database.site_copy(name, folder / "media"),
+        "BROWSER_MEDIA_ROOT": str(folder / "media"),
         "CACHE_DIR": str(tmp_path_factory.mktemp("browser-cache")),  # never a developer's running site's cache
     }
 
 
 @pytest.fixture(scope="session")
 def site_url(site_env):
-    env = site_env
-    subprocess.run([*MANAGE, "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True)
-    subprocess.run([*MANAGE, "load_demo"], cwd=ROOT, env=env, check=True, capture_output=True)
-    with serving(env) as url:
+    with serving(site_env) as url:
         yield url
 
 
