@@ -12,6 +12,7 @@ from curriculum.models import (
     InstituteSectionPage,
     LessonPage,
     ModulePage,
+    QuizPage,
 )
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +38,23 @@ pytestmark = pytest.mark.django_db
 def test_page_tree_keeps_courses_modules_and_lessons_in_their_places(child, parent, allowed):
     fits = child in parent.allowed_subpage_models() and parent in child.allowed_parent_page_models()
     assert fits is allowed
+
+
+@pytest.mark.parametrize(
+    ("page_type", "children"),
+    [
+        (HomePage, {CourseIndexPage}),
+        (CourseIndexPage, {InstituteSectionPage}),
+        (InstituteSectionPage, {CoursePage}),
+        (CoursePage, {ModulePage, QuizPage}),
+        (ModulePage, {LessonPage, QuizPage}),
+        (LessonPage, set()),
+        (QuizPage, set()),
+    ],
+)
+def test_each_page_type_takes_exactly_these_children(page_type, children):
+    """The whole tree, exactly: a page type added to a parent by mistake fails here, not only a missing one."""
+    assert set(page_type.allowed_subpage_models()) == children
 
 
 def test_the_five_elements_exist_in_every_shipped_language():
