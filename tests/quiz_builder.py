@@ -3,7 +3,8 @@ to get it right or wrong and the texts that must never reach the page before sub
 
 from dataclasses import dataclass, field
 
-from curriculum.models import ModulePage, QuizPage
+from curriculum.models import CoursePage, ModulePage, QuizPage
+from lms.quizzes.models import QuizAttempt
 
 
 @dataclass
@@ -164,3 +165,30 @@ def right_answers(questions: list[Question]) -> dict[str, list[str]]:
 
 def wrong_answers(questions: list[Question]) -> dict[str, list[str]]:
     return {question.id: question.wrong for question in questions}
+
+
+def first_module() -> ModulePage:
+    """Where the tests' quizzes live: the demo course's first module (in English and French)."""
+    course = CoursePage.objects.get(locale__language_code="en", slug="ilm-five-elements")
+    return ModulePage.objects.child_of(course).order_by("path").first()
+
+
+def six_kind_quiz(*, slug: str = "six-kinds", pass_mark: int = 70) -> tuple[QuizPage, list[Question]]:
+    """A quiz of one question of each kind, in English, and its questions (with their right and wrong answers)."""
+    questions = one_of_each_kind()
+    return build_quiz(first_module(), slug=slug, questions=questions, pass_mark=pass_mark), questions
+
+
+def by_kind(questions: list[Question], kind: str) -> Question:
+    return next(question for question in questions if question.kind == kind)
+
+
+def start(client, quiz: QuizPage, language: str = "en") -> QuizAttempt:
+    """Press "Start the quiz": the learner's open attempt."""
+    response = client.post(f"/{language}/learning/quizzes/{quiz.translation_key}/start/")
+    assert response.status_code == 302
+    return QuizAttempt.objects.filter(quiz_key=quiz.translation_key, submitted_at__isnull=True).latest("pk")
+
+
+def submit(client, attempt: QuizAttempt, answers: dict[str, list[str]], language: str = "en"):
+    return client.post(f"/{language}/learning/quizzes/attempts/{attempt.pk}/submit/", form(answers))

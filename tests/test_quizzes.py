@@ -11,15 +11,19 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from curriculum.models import CoursePage, ModulePage, QuizPage
+from curriculum.models import ModulePage, QuizPage
 from lms.progress.models import LessonProgress
 from lms.quizzes.models import QuestionAnswer, QuizAttempt
 from tests.quiz_builder import (
     Question,
     build_quiz,
+    by_kind,
+    first_module,
     form,
     one_of_each_kind,
     right_answers,
+    start,
+    submit,
     translate_quiz,
     wrong_answers,
 )
@@ -115,9 +119,7 @@ def test_the_block_chooser_previews_each_kind_as_learners_see_it(client, admin_u
 
 @pytest.fixture
 def module_en(db) -> ModulePage:
-    """Where the tests' quizzes live: the demo course's first module (in English and French)."""
-    course = CoursePage.objects.get(locale__language_code="en", slug="ilm-five-elements")
-    return ModulePage.objects.child_of(course).order_by("path").first()
+    return first_module()
 
 
 @pytest.fixture
@@ -137,20 +139,6 @@ def french_quiz(quiz, questions, locales) -> QuizPage:
         locales["fr"],
         prompts={question.id: f"En français : {question.value['prompt']}" for question in questions},
     )
-
-
-def by_kind(questions, kind) -> Question:
-    return next(question for question in questions if question.kind == kind)
-
-
-def start(client, quiz, language="en"):
-    response = client.post(f"/{language}/learning/quizzes/{quiz.translation_key}/start/")
-    assert response.status_code == 302
-    return QuizAttempt.objects.filter(quiz_key=quiz.translation_key, submitted_at__isnull=True).latest("pk")
-
-
-def submit(client, attempt, answers, language="en"):
-    return client.post(f"/{language}/learning/quizzes/attempts/{attempt.pk}/submit/", form(answers))
 
 
 def test_quiz_page_and_its_data_never_hold_answers_before_submission(learner_client, learner, quiz, questions):
