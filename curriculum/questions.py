@@ -20,6 +20,13 @@ The public API of a question block, for the web quiz (lms.quizzes) and for paper
         prompts and choice texts only, never a right answer or a feedback (DESIGN.md: answers stay on the server).
     block.render_print(value, context) -> str
         The question on paper (Meta.print_template; see curriculum.blocks.PrintsItself).
+    block.paper_question(value, *, block_id, number) -> PaperQuestion
+        How a facilitator copies a paper answer to a results sheet and then to the results form (lms.workshops):
+        `entry` says how ("circle" the letters of the options ticked, give each lettered item its "place", or
+        "write" the answer), `options` the lettered options in the order the paper shows them, each with the value
+        the form submits for it. Like question_form, it holds no right answer (a results sheet is handed round).
+    block.right_submission(value) -> list[str]
+        What the form submits for the right answer (a demo's perfect participant, tests).
 
 What each kind submits and keeps (JSON-friendly values keyed by block id and choice or item id, both kept by Wagtail
 across translations): single choice: a choice id; multiple choice: a list of choice ids; true/false: "true" or
@@ -30,6 +37,8 @@ Grading one answer from paper, e.g. a results sheet (`question` is one of `quiz.
 
     answer = question.block.parse_answer(question.value, ["<choice id>"])  # may raise AnswerError
     score = question.block.grade(question.value, answer).score
+
+An ordering answer from paper is one "<item id>:<place>" per item, the item ids those of paper_question's options.
 
 Adding a kind: a QuestionBlock subclass here (its fields; Meta.template, print_template, description and
 preview_value; the methods above that differ from QuestionBlock's), its two templates (templates/blocks/questions/
@@ -46,7 +55,7 @@ from decimal import Decimal
 from babel.numbers import format_decimal
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
@@ -86,6 +95,36 @@ class QuestionForm:
     shown: dict = field(default_factory=dict)  # what the kind adds: choice texts in display order, a unit, ...
     values: list[str] = field(default_factory=list)  # what the learner has entered so far
     error: str = ""
+
+
+@dataclass
+class PaperQuestion:
+    """A question as a results sheet prints it and the paper-results form asks for it (see the module's docstring).
+    Never shuffled per learner: the letters are those of the paper everyone answered on."""
+
+    id: str
+    number: int
+    prompt: str
+    entry: str  # "circle", "place" or "write"
+    options: list[tuple[str, str, str]] = field(default_factory=list)  # (letter, value submitted, text)
+    multiple: bool = False  # "circle": several letters may be circled
+    input_mode: str = "text"  # "write": the keyboard a phone offers
+
+    @property
+    def circled(self) -> bool:
+        return self.entry == "circle"
+
+    @property
+    def placed(self) -> bool:
+        return self.entry == "place"
+
+
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def lettered(options: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """(value, text) pairs lettered A, B, C... in their order."""
+    return [(LETTERS[index], option, text) for index, (option, text) in enumerate(options)]
 
 
 def shuffled(items: list, seed: str) -> list:
@@ -142,6 +181,28 @@ class QuestionBlock(PrintsItself, blocks.StructBlock):
         context["question"] = self.question_form(value, block_id="preview", name="preview")
         return context
 
+    paper_entry = "write"
+    paper_input_mode = "text"
+    paper_multiple = False
+
+    def paper_options(self, value, *, block_id) -> list[tuple[str, str, str]]:
+        """(letter, value submitted, text) of what is circled or placed on paper; none for a written answer."""
+        return []
+
+    def paper_question(self, value, *, block_id, number) -> PaperQuestion:
+        return PaperQuestion(
+            id=block_id,
+            number=number,
+            prompt=value["prompt"],
+            entry=self.paper_entry,
+            options=self.paper_options(value, block_id=block_id),
+            multiple=self.paper_multiple,
+            input_mode=self.paper_input_mode,
+        )
+
+    def right_submission(self, value) -> list[str]:
+        raise NotImplementedError
+
 
 class ChoiceOptionBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("Answer"))
@@ -163,6 +224,15 @@ def _preview_choices(*texts):
 
 class ChoiceQuestionMixin:
     """Choices shown by their texts alone (in the attempt's order when the quiz shuffles them), answered by id."""
+
+    paper_entry = "circle"
+
+    def paper_options(self, value, *, block_id):
+        # Lettered in the order the author wrote them: a quiz on paper is not shuffled.
+        return lettered([(choice_id, choice["text"]) for choice_id, choice in _choices(value)])
+
+    def right_submission(self, value):
+        return [choice_id for choice_id, choice in _choices(value) if choice["correct"]]
 
     def shown(self, value, *, order_seed, shuffle, values):
         choices = [(choice_id, choice["text"]) for choice_id, choice in _choices(value)]
@@ -214,6 +284,7 @@ class SingleChoiceQuestionBlock(ChoiceQuestionMixin, QuestionBlock):
 
 
 class MultipleChoiceQuestionBlock(ChoiceQuestionMixin, QuestionBlock):
+    paper_multiple = True
     scoring = blocks.ChoiceBlock(
         label=_("Scoring"),
         choices=[
@@ -279,6 +350,17 @@ class TrueFalseQuestionBlock(QuestionBlock):
         print_template = "blocks/print/true_false.html"
         description = _("A statement the learner marks true or false.")
         preview_value = _preview(_("A landscape vision looks twenty years ahead."), correct=True)
+
+    paper_entry = "circle"
+
+    def paper_options(self, value, *, block_id):
+        return [
+            (pgettext("initial of True on a results sheet", "T"), "true", gettext("True")),
+            (pgettext("initial of False on a results sheet", "F"), "false", gettext("False")),
+        ]
+
+    def right_submission(self, value):
+        return ["true" if value["correct"] else "false"]
 
     def parse_answer(self, value, submitted):
         if not submitted or not submitted[0]:
@@ -348,6 +430,9 @@ class ShortTextQuestionBlock(QuestionBlock):
     def correct_answer_text(self, value):
         return " / ".join(value["accepted_answers"])
 
+    def right_submission(self, value):
+        return [value["accepted_answers"][0]]
+
 
 def parse_number(text: str) -> Decimal:
     """Numbers as people type them: "3.5", "3,5", "1 200", "1 200,5" (spaces and non-breaking spaces group digits)."""
@@ -374,8 +459,13 @@ class NumericQuestionBlock(QuestionBlock):
         description = _("A number, with a tolerance and a unit.")
         preview_value = _preview(_("How many years does a landscape vision cover?"), answer="20", unit=_("years"))
 
+    paper_input_mode = "decimal"
+
     def shown(self, value, *, order_seed, shuffle, values):
         return {"unit": value["unit"]}
+
+    def right_submission(self, value):
+        return [f"{Decimal(value['answer']).normalize():f}"]
 
     def answer_in_words(self, value, answer):
         if answer is None:
@@ -455,8 +545,21 @@ class OrderingQuestionBlock(QuestionBlock):
             "positions": [str(position) for position in range(1, len(items) + 1)],
         }
 
+    paper_entry = "place"
+
+    def _printed(self, value, block_id):
+        """The items in the order paper shows them: shuffled, the same way on every printing of the question."""
+        return shuffled(self._items(value), f"print-{block_id}")
+
     def print_context(self, value, *, block_id):
-        return {"items": [text for _id, text in shuffled(self._items(value), f"print-{block_id}")]}
+        return {"items": [text for _id, text in self._printed(value, block_id)]}
+
+    def paper_options(self, value, *, block_id):
+        # Lettered as printed (never in the order written: that is the answer).
+        return lettered(self._printed(value, block_id))
+
+    def right_submission(self, value):
+        return [f"{item_id}:{place}" for place, (item_id, _text) in enumerate(self._items(value), 1)]
 
     def parse_answer(self, value, submitted):
         entries = [entry for entry in submitted if entry]
