@@ -1,6 +1,10 @@
-"""Lesson blocks: what institutes write a lesson with. Each block renders itself for the web from its own template."""
+"""Lesson blocks: what institutes write a lesson with. Each block renders itself for the web from its own template
+(Meta.template) and for print from another (Meta.print_template, see PrintsItself); Meta.description and
+Meta.preview_value describe it to editors in the block chooser."""
 
+import segno
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
@@ -12,14 +16,31 @@ from curriculum.media import media_refusal
 PARAGRAPH_FEATURES = ["bold", "italic", "ol", "ul", "link"]
 
 
-class HeadingBlock(blocks.CharBlock):
+class PrintsItself:
+    """A block that knows how it prints: its Meta.print_template, given the block's value and print_context.
+    Meta.facilitator_only marks a block that only the facilitator edition prints (curriculum.printing applies it)."""
+
+    def print_context(self, value, *, block_id) -> dict:
+        return {}
+
+    def render_print(self, value, context: dict) -> str:
+        return render_to_string(
+            self.meta.print_template,
+            {**context, "value": value, **self.print_context(value, block_id=context.get("block_id"))},
+        )
+
+
+class HeadingBlock(PrintsItself, blocks.CharBlock):
     class Meta:
         icon = "title"
         label = _("Heading")
         template = "blocks/heading.html"
+        print_template = "blocks/print/heading.html"
+        description = _("A heading that divides the lesson into parts.")
+        preview_value = _("Who is in the landscape partnership?")
 
 
-class ParagraphBlock(blocks.RichTextBlock):
+class ParagraphBlock(PrintsItself, blocks.RichTextBlock):
     def __init__(self, **kwargs):
         super().__init__(features=PARAGRAPH_FEATURES, **kwargs)
 
@@ -27,6 +48,9 @@ class ParagraphBlock(blocks.RichTextBlock):
         icon = "pilcrow"
         label = _("Paragraph")
         template = "blocks/paragraph.html"
+        print_template = "blocks/print/paragraph.html"
+        description = _("Text, with bold, italics, lists and links.")
+        preview_value = _("A landscape partnership brings together the people who use and manage a landscape.")
 
 
 class OwnMediaMixin:
@@ -34,6 +58,8 @@ class OwnMediaMixin:
     institute's (curriculum.media decides, while an admin form validates)."""
 
     media_field = ""
+    # No preview in the block chooser: a placeholder image or document would have to belong to every institute.
+    is_previewable = False
 
     def clean(self, value):
         value = super().clean(value)
@@ -43,7 +69,7 @@ class OwnMediaMixin:
         return value
 
 
-class ImageBlock(OwnMediaMixin, blocks.StructBlock):
+class ImageBlock(OwnMediaMixin, PrintsItself, blocks.StructBlock):
     media_field = "image"
 
     image = ImageChooserBlock(label=_("Image"))
@@ -59,9 +85,11 @@ class ImageBlock(OwnMediaMixin, blocks.StructBlock):
         icon = "image"
         label = _("Image")
         template = "blocks/image.html"
+        print_template = "blocks/print/image.html"
+        description = _("A picture from your institute's images, with alternative text and a caption.")
 
 
-class VideoBlock(blocks.StructBlock):
+class VideoBlock(PrintsItself, blocks.StructBlock):
     """A link to a video with its transcript: never embedded, so no data is spent until the learner chooses to."""
 
     title = blocks.CharBlock(label=_("Title"))
@@ -73,9 +101,21 @@ class VideoBlock(blocks.StructBlock):
         icon = "media"
         label = _("Video")
         template = "blocks/video.html"
+        print_template = "blocks/print/video.html"
+        description = _("A link to a video, with its transcript; it prints as a QR code.")
+        preview_value = {
+            "title": _("Walking the watershed"),
+            "url": "https://video.example.org/watershed",
+            "duration": _("6 min"),
+            "transcript": _("We start at the spring above the village."),
+        }
+
+    def print_context(self, value, *, block_id):
+        # On paper, the link is a code to scan.
+        return {"qr_svg": segno.make(value["url"], error="m").svg_data_uri(scale=3, border=0)}
 
 
-class CalloutBlock(blocks.StructBlock):
+class CalloutBlock(PrintsItself, blocks.StructBlock):
     kind = blocks.ChoiceBlock(
         label=_("Kind"),
         choices=[("key_idea", _("Key idea")), ("tip", _("Tip")), ("warning", _("Warning"))],
@@ -88,9 +128,16 @@ class CalloutBlock(blocks.StructBlock):
         icon = "pick"
         label = _("Callout")
         template = "blocks/callout.html"
+        print_template = "blocks/print/callout.html"
+        description = _("A key idea, a tip or a warning that stands out from the text.")
+        preview_value = {
+            "kind": "key_idea",
+            "title": _("Key idea"),
+            "text": _("Everyone who depends on the landscape has a voice."),
+        }
 
 
-class CaseStudyBlock(blocks.StructBlock):
+class CaseStudyBlock(PrintsItself, blocks.StructBlock):
     title = blocks.CharBlock(label=_("Title"))
     place = blocks.CharBlock(label=_("Place"), help_text=_("The landscape and country, e.g. Laikipia, Kenya"))
     story = blocks.RichTextBlock(label=_("Story"), features=PARAGRAPH_FEATURES)
@@ -99,9 +146,16 @@ class CaseStudyBlock(blocks.StructBlock):
         icon = "site"
         label = _("Case study")
         template = "blocks/case_study.html"
+        print_template = "blocks/print/case_study.html"
+        description = _("A story from a real landscape: where it happened and what people did.")
+        preview_value = {
+            "title": _("Restoring the hillsides"),
+            "place": _("Laikipia, Kenya"),
+            "story": _("Farmers and herders agreed on grazing areas."),
+        }
 
 
-class ActivityBlock(blocks.StructBlock):
+class ActivityBlock(PrintsItself, blocks.StructBlock):
     title = blocks.CharBlock(label=_("Title"))
     instructions = blocks.RichTextBlock(label=_("Instructions"), features=PARAGRAPH_FEATURES)
     duration_minutes = blocks.IntegerBlock(label=_("Duration (minutes)"), min_value=1, max_value=600)
@@ -119,9 +173,19 @@ class ActivityBlock(blocks.StructBlock):
         icon = "group"
         label = _("Activity")
         template = "blocks/activity.html"
+        print_template = "blocks/print/activity.html"
+        description = _("Something learners do, alone or in groups, with time, materials and writing space.")
+        preview_value = {
+            "title": _("Map the stakeholders"),
+            "instructions": _("List who uses the landscape and how."),
+            "duration_minutes": 30,
+            "group_size": _("4 to 6"),
+            "materials": [_("Flip chart"), _("Markers")],
+            "writing_lines": 2,
+        }
 
 
-class DiscussionQuestionBlock(blocks.StructBlock):
+class DiscussionQuestionBlock(PrintsItself, blocks.StructBlock):
     question = blocks.TextBlock(label=_("Question"))
     writing_lines = blocks.IntegerBlock(label=_("Lines of writing space"), min_value=0, max_value=40, default=4)
 
@@ -129,9 +193,12 @@ class DiscussionQuestionBlock(blocks.StructBlock):
         icon = "help"
         label = _("Discussion question")
         template = "blocks/discussion_question.html"
+        print_template = "blocks/print/discussion_question.html"
+        description = _("A question to discuss, with lines to write on in the workbook.")
+        preview_value = {"question": _("Who is missing from the partnership?"), "writing_lines": 2}
 
 
-class GlossaryTermBlock(blocks.StructBlock):
+class GlossaryTermBlock(PrintsItself, blocks.StructBlock):
     term = blocks.CharBlock(label=_("Term"))
     definition = blocks.TextBlock(label=_("Definition"))
 
@@ -139,9 +206,12 @@ class GlossaryTermBlock(blocks.StructBlock):
         icon = "list-ul"
         label = _("Glossary term")
         template = "blocks/glossary_term.html"
+        print_template = "blocks/print/glossary_term.html"
+        description = _("A term and its definition; the workbook gathers them in a glossary.")
+        preview_value = {"term": _("Landscape"), "definition": _("An area shaped by the people and nature in it.")}
 
 
-class DocumentBlock(OwnMediaMixin, blocks.StructBlock):
+class DocumentBlock(OwnMediaMixin, PrintsItself, blocks.StructBlock):
     media_field = "document"
 
     document = DocumentChooserBlock(label=_("Document"))
@@ -152,9 +222,11 @@ class DocumentBlock(OwnMediaMixin, blocks.StructBlock):
         icon = "doc-full"
         label = _("Downloadable document")
         template = "blocks/document.html"
+        print_template = "blocks/print/document.html"
+        description = _("A file from your institute's documents for learners to download.")
 
 
-class FacilitatorNoteBlock(blocks.StructBlock):
+class FacilitatorNoteBlock(PrintsItself, blocks.StructBlock):
     """Guidance for the person running a session. Learners never see it: not on the page, not in search."""
 
     text = blocks.RichTextBlock(label=_("Note"), features=PARAGRAPH_FEATURES)
@@ -162,6 +234,9 @@ class FacilitatorNoteBlock(blocks.StructBlock):
     class Meta:
         icon = "user"
         label = _("Facilitator note")
+        print_template = "blocks/print/facilitator_note.html"
+        description = _("Guidance for the person running a session; learners never see it.")
+        facilitator_only = True
 
     def render(self, value, context=None):
         return ""

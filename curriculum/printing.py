@@ -1,15 +1,14 @@
 """One source, several outputs: the print rendering of lessons and quizzes, beside their web rendering.
 
 A workbook is a course or a module in one language: its pages in that language's tree (translations, or aliases
-that still hold the source text, marked as such). Each block prints through templates/blocks/print/<type>.html;
-facilitator notes print only in the facilitator edition, and quiz answers only in its answer key.
+that still hold the source text, marked as such). Each block prints itself (its Meta.print_template, see
+curriculum.blocks.PrintsItself); facilitator-only blocks print only in the facilitator edition, and quiz answers only
+in its answer key.
 """
 
 import hashlib
 from dataclasses import dataclass, field
 
-import segno
-from django.template.loader import render_to_string
 from wagtail.models import Page
 
 from curriculum.models import CoursePage, LessonPage, ModulePage, QuizPage
@@ -21,28 +20,30 @@ LEARNER = "learner"
 FACILITATOR = "facilitator"
 
 
-def render_block_for_print(block, *, edition: str, language: str) -> str:
-    """A StreamField block as it prints. The facilitator's parts leave the learner edition here, and only here."""
-    if block.block_type == "facilitator_note" and edition != FACILITATOR:
+def render_block_for_print(block, *, edition: str, language: str, number: int | None = None) -> str:
+    """A StreamField block (a lesson block or a quiz question) as it prints, from its own print template. The
+    facilitator's parts leave the learner edition here, and only here."""
+    if getattr(block.block.meta, "facilitator_only", False) and edition != FACILITATOR:
         return ""
-    context = {"value": block.value, "block_id": block.id, "edition": edition, "language": language}
-    if block.block_type == "video":
-        context["qr_svg"] = segno.make(block.value["url"], error="m").svg_data_uri(scale=3, border=0)
-    return render_to_string(f"blocks/print/{block.block_type}.html", context)
+    context = {"block_id": block.id, "edition": edition, "language": language, "number": number}
+    context["LANGUAGE_CODE"] = language  # the edition's language, for the words a template adds (lang attributes)
+    return block.block.render_print(block.value, context)
 
 
 @dataclass
 class PrintItem:
     page: Page  # a LessonPage or a QuizPage, specific
     content_language: str
-    blocks: list[str] = field(default_factory=list)  # the lesson's blocks rendered for one edition
-
-    @property
-    def questions(self):
-        return list(self.page.questions) if self.is_quiz else []
+    blocks: list[str] = field(default_factory=list)  # a lesson's body or a quiz's questions, printed for one edition
 
     def render(self, *, edition: str, language: str) -> None:
-        if not self.is_quiz:
+        """Its blocks for one edition: a lesson's body, or a quiz's questions numbered from 1."""
+        if self.is_quiz:
+            self.blocks = [
+                render_block_for_print(block, edition=edition, language=language, number=number)
+                for number, block in enumerate(self.page.questions, 1)
+            ]
+        else:
             self.blocks = [
                 render_block_for_print(block, edition=edition, language=language) for block in self.page.body
             ]

@@ -21,8 +21,8 @@ from lms.certificates.services import certificate_issue
 from lms.quizzes.models import QuizAttempt
 from lms.quizzes.views import PENDING_ANSWERS
 from tests.conftest import SECOND_INSTITUTE
+from tests.quiz_builder import by_kind, form, right_answers, six_kind_quiz, start, submit
 from tests.test_institutes import course_of_institute, institute
-from tests.test_quizzes import first_of, form, quiz_in, right_answers, start, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -116,10 +116,10 @@ def test_a_malformed_certificate_token_is_not_found_without_a_lookup(client, lea
 
 
 def test_a_nul_in_a_quiz_answer_is_pointed_out_removed_and_the_rest_kept(learner_client):
-    quiz = quiz_in("en", 1)
+    quiz, questions = six_kind_quiz()
     attempt = start(learner_client, quiz)
-    short = first_of(quiz, "short_text")
-    answers = right_answers(quiz)
+    short = by_kind(questions, "short_text")
+    answers = right_answers(questions)
     typed = answers[short.id][0]
     answers[short.id] = [typed[:3] + "\x00" + typed[3:]]
     response = submit(learner_client, attempt, answers)
@@ -128,7 +128,7 @@ def test_a_nul_in_a_quiz_answer_is_pointed_out_removed_and_the_rest_kept(learner
     assert attempt.is_open and attempt.draft[short.id] == [typed], "kept, without the character"
     page = learner_client.get(quiz.url).content.decode()
     assert "invisible character (a null character)" in page and f'value="{typed}"' in page
-    single = first_of(quiz, "single_choice")
+    single = by_kind(questions, "single_choice")
     assert f'value="{answers[single.id][0]}" checked' in page, "the other answers are kept"
 
     submit(learner_client, attempt, {**answers, short.id: [typed]})
@@ -137,9 +137,9 @@ def test_a_nul_in_a_quiz_answer_is_pointed_out_removed_and_the_rest_kept(learner
 
 
 def test_autosave_keeps_an_answer_without_its_nul(learner_client):
-    quiz = quiz_in("en", 1)
+    quiz, questions = six_kind_quiz()
     attempt = start(learner_client, quiz)
-    short = first_of(quiz, "short_text")
+    short = by_kind(questions, "short_text")
     saved = learner_client.post(f"/en/learning/quizzes/attempts/{attempt.pk}/save/", {f"q-{short.id}": "arbre\x00"})
     assert saved.json() == {"saved": True}
     attempt.refresh_from_db()
@@ -147,9 +147,9 @@ def test_autosave_keeps_an_answer_without_its_nul(learner_client):
 
 
 def test_answers_kept_before_login_come_back_without_a_nul_on_every_visit(client, learner):
-    quiz = quiz_in("en", 1)
-    short = first_of(quiz, "short_text")
-    answers = {**right_answers(quiz), short.id: ["tree\x00"]}
+    quiz, questions = six_kind_quiz()
+    short = by_kind(questions, "short_text")
+    answers = {**right_answers(questions), short.id: ["tree\x00"]}
     client.post(f"/en/learning/quizzes/{quiz.translation_key}/answers/", form(answers))
     session = client.session
     assert session[PENDING_ANSWERS][str(quiz.translation_key)][short.id] == ["tree"]

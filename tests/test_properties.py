@@ -26,7 +26,7 @@ from curriculum.models import CoursePage
 from lms.certificates.services import certificate_issue
 from lms.quizzes.models import QuizAttempt
 from tests.conftest import lesson_in
-from tests.test_quizzes import quiz_in, right_answers
+from tests.quiz_builder import one_of_each_kind, right_answers, six_kind_quiz
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -171,8 +171,8 @@ def visitor(user=None) -> Client:
 
 
 @pytest.fixture
-def quiz():
-    return quiz_in("en", 1)
+def quiz(db):
+    return six_kind_quiz()[0]
 
 
 @pytest.fixture
@@ -283,8 +283,9 @@ def test_enrol_leave_and_complete(learner, demo_course, key, action, data, body,
 def quiz_answers(quiz):
     """Answers a learner could give (the quiz's own choice ids and right answers), mixed with anything at all."""
     offered = {}
+    right = right_answers(one_of_each_kind())  # the questions six_kind_quiz builds
     for block in quiz.questions:
-        values = list(right_answers(quiz)[block.id])
+        values = list(right[block.id])
         values += [child.id for child in getattr(block.value.get("choices"), "bound_blocks", [])]
         choices = st.sampled_from(values + ["true", "false", "1,5"])
         offered[f"q-{block.id}"] = st.lists(st.one_of(choices, text), max_size=3)

@@ -276,3 +276,23 @@ def test_every_facilitator_note_of_the_demo_prints_in_the_facilitator_edition():
     order = WorkbookOrder(page_key=module(2).translation_key, language="en", edition="facilitator", paper="a4")
     html = services.workbook_html(printable(module(2)), order)
     assert "Allow the full 60 minutes" in html
+
+
+def test_a_quiz_of_every_kind_prints_without_answers_and_its_key_holds_them():
+    from tests.quiz_builder import build_quiz, one_of_each_kind
+
+    root = module(3)
+    questions = one_of_each_kind()
+    build_quiz(root, slug="printed-kinds", questions=questions, title="Every kind on paper")
+    book = printable(root)
+    learner_html = services.workbook_html(book, WorkbookOrder(page_key=root.translation_key, language="en"))
+    facilitator_html = services.workbook_html(
+        printable(root), WorkbookOrder(page_key=root.translation_key, language="en", edition="facilitator")
+    )
+    for question in questions:
+        assert question.value["prompt"] in learner_html
+        for secret in question.secrets:
+            assert secret not in learner_html, secret
+    assert learner_html.count('class="box box--number"') == 4, "a box per item of the ordering, to write its place in"
+    key = "1. Agree a vision · 2. Choose actions · 3. Fund them · 4. Track results"
+    assert key not in learner_html and key in facilitator_html

@@ -3,7 +3,7 @@
 import segno
 from babel.dates import format_date
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
@@ -15,6 +15,7 @@ from lms.certificates.models import Certificate
 from lms.certificates.snapshot import course_snapshot
 from lms.pdf.render import pdf_storage, render_pdf
 from lms.pdf.store import pdf_build
+from lms.records import create_or_read_back
 
 # Landscape pages less the 10 mm margins on each side.
 PAPER = {"a4": {"paper": "A4", "frame_height": "190mm"}, "letter": {"paper": "letter", "frame_height": "195mm"}}
@@ -33,30 +34,25 @@ def certificate_issue(
     the first certificate, as the unique constraint decides. A workshop names its participant as the facilitator
     wrote it (`learner_name`) and says where and when it took place (`workshop`: place, starts_on, ends_on) and
     when it was completed there (`completed_on`)."""
-    existing = Certificate.objects.filter(learner=learner, course_key=course.translation_key).first()
-    if existing:
-        return existing
-    snapshot = course_snapshot(course)
-    try:
-        with transaction.atomic():
-            return Certificate.objects.create(
-                learner=learner,
-                course_key=course.translation_key,
-                learner_name=learner_name or learner.certificate_name,
-                course_titles=snapshot["titles"] or {course.locale.language_code: course.title},
-                institute=snapshot["institute"],
-                institute_key=course.institute.translation_key if course.institute_id else None,
-                elements=snapshot["elements"],
-                hours=snapshot["hours"],
-                completed_on=completed_on or timezone.localdate(),
-                language=language or course.locale.language_code,
-                workshop=workshop or {},
-            )
-    except IntegrityError:
-        winner = Certificate.objects.filter(learner=learner, course_key=course.translation_key).first()
-        if winner is None:
-            raise  # not the race the constraint settles: the insert itself failed
-        return winner
+
+    def values():
+        snapshot = course_snapshot(course)  # read only when the certificate is missing
+        return {
+            "learner_name": learner_name or learner.certificate_name,
+            "course_titles": snapshot["titles"] or {course.locale.language_code: course.title},
+            "institute": snapshot["institute"],
+            "institute_key": course.institute.translation_key if course.institute_id else None,
+            "elements": snapshot["elements"],
+            "hours": snapshot["hours"],
+            "completed_on": completed_on or timezone.localdate(),
+            "language": language or course.locale.language_code,
+            "workshop": workshop or {},
+        }
+
+    certificate, _created = create_or_read_back(
+        Certificate, unique={"learner": learner, "course_key": course.translation_key}, values=values
+    )
+    return certificate
 
 
 def verification_url(certificate: Certificate) -> str:

@@ -3,7 +3,7 @@
 import logging
 from dataclasses import dataclass
 
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import OuterRef
 from django.utils import timezone
 from wagtail.models import Page
@@ -16,22 +16,16 @@ from lms.certificates.models import Certificate
 from lms.certificates.services import certificate_issue
 from lms.progress.models import Enrolment, LessonProgress
 from lms.progress.selectors import CourseProgress, course_progress
+from lms.records import create_or_read_back
 
 logger = logging.getLogger(__name__)
 
 
-def _get_or_create(model, **lookup):
-    """get_or_create that survives a concurrent insert of the same row (the constraint wins, we read it back)."""
-    try:
-        with transaction.atomic():
-            return model.objects.get_or_create(**lookup)
-    except IntegrityError:
-        return model.objects.get(**{key: value for key, value in lookup.items() if key != "defaults"}), False
-
-
 def enrolment_create(*, learner, course: CoursePage) -> Enrolment:
     """Enrol, or resume a course the learner had left. Enrolling twice changes nothing."""
-    enrolment, _created = _get_or_create(Enrolment, learner=learner, course_key=course.translation_key)
+    enrolment, _created = create_or_read_back(
+        Enrolment, unique={"learner": learner, "course_key": course.translation_key}
+    )
     if enrolment.left_at is not None:
         enrolment.left_at = None
         enrolment.save(update_fields=["left_at"])
@@ -48,11 +42,10 @@ def enrolment_leave(*, learner, course: CoursePage) -> None:
 def lesson_start(*, learner, lesson: Page, course: CoursePage | None = None) -> LessonProgress:
     """Record that a learner opened a lesson (or tried a quiz)."""
     course = course or course_of(lesson)
-    progress, _created = _get_or_create(
+    progress, _created = create_or_read_back(
         LessonProgress,
-        learner=learner,
-        lesson_key=lesson.translation_key,
-        defaults={"course_key": course.translation_key},
+        unique={"learner": learner, "lesson_key": lesson.translation_key},
+        values={"course_key": course.translation_key},
     )
     return progress
 

@@ -1,56 +1,34 @@
-"""What a quiz page shows of its questions. Before submission only prompts and choice texts leave the server:
-these views are built from nothing else, so a correct answer, a feedback or an explanation cannot leak into them."""
+"""What a quiz page shows of its questions. Before submission only prompts and choice texts leave the server: each
+question block builds its form view (curriculum.questions.QuestionForm) from nothing else, so a correct answer, a
+feedback or an explanation cannot leak into them."""
 
 import random
-from dataclasses import dataclass, field
-from decimal import Decimal
-
-from babel.numbers import format_decimal
-from django.utils.translation import get_language
+from dataclasses import dataclass
 
 from curriculum.models import QuizPage
+from curriculum.questions import QuestionForm
 
 
-@dataclass
-class QuestionView:
-    id: str
-    kind: str
-    number: int
-    prompt: str
-    image: object | None
-    choices: list[tuple[str, str]] = field(default_factory=list)  # (choice id, text)
-    unit: str = ""
-    values: list[str] = field(default_factory=list)  # what the learner has entered so far
-    error: str = ""
-
-
-def question_views(quiz: QuizPage, *, seed: int = 0, entered: dict | None = None, errors: dict | None = None):
+def question_views(
+    quiz: QuizPage, *, seed: int = 0, entered: dict | None = None, errors: dict | None = None
+) -> list[QuestionForm]:
     entered, errors = entered or {}, errors or {}
     blocks = list(quiz.questions)
     if quiz.shuffle_questions:
         random.Random(seed).shuffle(blocks)  # noqa: S311 (an order to show, not a secret)
-    views = []
-    for number, block in enumerate(blocks, 1):
-        value = block.value
-        choices = []
-        if block.block_type in ("single_choice", "multiple_choice"):
-            choices = [(child.id, child.value["text"]) for child in value["choices"].bound_blocks]
-            if quiz.shuffle_choices:
-                random.Random(f"{seed}-{block.id}").shuffle(choices)  # noqa: S311
-        views.append(
-            QuestionView(
-                id=block.id,
-                kind=block.block_type,
-                number=number,
-                prompt=value["prompt"],
-                image=value["image"],
-                choices=choices,
-                unit=value.get("unit", "") if block.block_type == "numeric" else "",
-                values=list(entered.get(block.id, [])),
-                error=errors.get(block.id, ""),
-            )
+    return [
+        block.block.question_form(
+            block.value,
+            block_id=block.id,
+            number=number,
+            name=f"q-{block.id}",  # the form's protocol: see views.submitted_answers
+            order_seed=f"{seed}-{block.id}",
+            shuffle=quiz.shuffle_choices,
+            values=entered.get(block.id, []),
+            error=errors.get(block.id, ""),
         )
-    return views
+        for number, block in enumerate(blocks, 1)
+    ]
 
 
 @dataclass
@@ -80,7 +58,7 @@ def review_items(attempt, *, shown: QuizPage, graded: QuizPage):
             ReviewItem(
                 number=number,
                 prompt=block.value["prompt"],
-                given=_answer_in_words(block, response),
+                given=block.block.answer_in_words(block.value, response),
                 correct_answer=block.block.correct_answer_text(block.value),
                 is_correct=bool(answer and answer.score >= 1),
                 score=answer.score if answer else 0,
@@ -89,20 +67,3 @@ def review_items(attempt, *, shown: QuizPage, graded: QuizPage):
             )
         )
     return items
-
-
-def _answer_in_words(block, response) -> str:
-    from django.utils.translation import gettext as _
-
-    if response is None:
-        return ""
-    if block.block_type in ("single_choice", "multiple_choice"):
-        texts = {child.id: child.value["text"] for child in block.value["choices"].bound_blocks}
-        chosen = response if isinstance(response, list) else [response]
-        return " · ".join(texts.get(choice_id, "?") for choice_id in chosen)
-    if block.block_type == "true_false":
-        return str(_("True") if response else _("False"))
-    if block.block_type == "numeric":
-        number = format_decimal(Decimal(response), locale=get_language().replace("-", "_"))
-        return f"{number} {block.value.get('unit', '')}".strip()
-    return str(response)

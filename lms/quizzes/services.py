@@ -4,7 +4,7 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,6 +13,7 @@ from curriculum.questions import AnswerError
 from curriculum.selectors.tree import course_of
 from lms.progress import services as progress_services
 from lms.quizzes.models import QuestionAnswer, QuizAttempt
+from lms.records import create_or_read_back
 
 # PostgreSQL cannot store it (in text or JSON); invisible, it can come with pasted text.
 NUL = "\x00"
@@ -58,29 +59,27 @@ def attempt_start(*, learner, quiz: QuizPage, revision_id: int | None = None) ->
 
     A new attempt is graded against the quiz's live revision, or `revision_id` (a quiz taken on paper in a workshop
     is graded against the revision live that day)."""
-    open_attempt = QuizAttempt.objects.filter(
-        learner=learner, quiz_key=quiz.translation_key, submitted_at__isnull=True
-    ).first()
-    if open_attempt:
-        return open_attempt
-    used = submitted_attempt_count(learner=learner, quiz=quiz)
-    if quiz.attempts_allowed is not None and used >= quiz.attempts_allowed:
-        raise QuizClosed(_("You have used all the attempts this quiz allows."))
-    course = course_of(quiz)
-    progress_services.enrolment_create(learner=learner, course=course)
-    try:
-        with transaction.atomic():
-            return QuizAttempt.objects.create(
-                learner=learner,
-                quiz_key=quiz.translation_key,
-                course_key=course.translation_key,
-                number=used + 1,
-                revision_id=revision_id or quiz.live_revision_id,
-                language=quiz.locale.language_code,
-                seed=random.SystemRandom().randrange(2**31),
-            )
-    except IntegrityError:  # another request opened it a moment ago
-        return QuizAttempt.objects.get(learner=learner, quiz_key=quiz.translation_key, submitted_at__isnull=True)
+
+    def values():
+        used = submitted_attempt_count(learner=learner, quiz=quiz)
+        if quiz.attempts_allowed is not None and used >= quiz.attempts_allowed:
+            raise QuizClosed(_("You have used all the attempts this quiz allows."))
+        course = course_of(quiz)
+        progress_services.enrolment_create(learner=learner, course=course)
+        return {
+            "course_key": course.translation_key,
+            "number": used + 1,
+            "revision_id": revision_id or quiz.live_revision_id,
+            "language": quiz.locale.language_code,
+            "seed": random.SystemRandom().randrange(2**31),
+        }
+
+    attempt, _created = create_or_read_back(
+        QuizAttempt,
+        unique={"learner": learner, "quiz_key": quiz.translation_key, "submitted_at": None},
+        values=values,
+    )
+    return attempt
 
 
 def answers_to_keep(quiz: QuizPage, submitted: dict[str, list[str]]) -> dict[str, list[str]]:

@@ -31,19 +31,8 @@ STATUS = {"P": AttendanceStatus.PRESENT, "L": AttendanceStatus.LATE, "E": Attend
 
 
 def right_answers(quiz: QuizPage) -> dict[str, list[str]]:
-    """What someone who got every question right ticked or wrote, read from the question blocks themselves."""
-    answers = {}
-    for question in quiz.questions:
-        value = question.value
-        if question.block_type in ("single_choice", "multiple_choice"):
-            answers[question.id] = [choice.id for choice in value["choices"].bound_blocks if choice.value["correct"]]
-        elif question.block_type == "true_false":
-            answers[question.id] = ["true" if value["correct"] else "false"]
-        elif question.block_type == "short_text":
-            answers[question.id] = [value["accepted_answers"][0]]
-        else:
-            answers[question.id] = [str(value["answer"])]
-    return answers
+    """What someone who got every question right ticked or wrote, as each question block says (right_submission)."""
+    return {question.id: question.block.right_submission(question.value) for question in quiz.questions}
 
 
 def _paper(participant, quiz: QuizPage, facilitator) -> None:

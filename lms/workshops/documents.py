@@ -2,13 +2,14 @@
 sheet per quiz of the course. Every sheet carries the workshop's code, its own sheet code and a QR code of the page
 where what is written on it is entered, so paper finds its way back.
 
-A results sheet never shows which answer is right: it is handed round the room. Choices are lettered in the order
-the quiz's author wrote them (a paper quiz is not shuffled), so a letter circled on paper names one choice id.
+A results sheet never shows which answer is right: it is handed round the room. Each question kind letters its own
+options (curriculum.questions, paper_question): choices in the order the quiz's author wrote them (a paper quiz is
+not shuffled), so a letter circled on paper names one choice id; an ordering's items as the workbook prints them
+(shuffled, never in the right order), each letter with room for the place the participant gave it.
 """
 
 import hashlib
 import json
-import string
 import uuid
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,9 +22,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from curriculum.models import QuizPage
+from curriculum.questions import PaperQuestion
 from curriculum.selectors.languages import live_page, pages_in_language
 from lms.pdf.render import pdf_storage, render_pdf
 from lms.pdf.store import pdf_build
@@ -31,10 +32,11 @@ from lms.workbooks.services import css_page_counter
 from lms.workshops.models import Workshop
 from lms.workshops.rules import workshop_quiz_keys
 
-CIRCLED_KINDS = {"single_choice", "multiple_choice", "true_false"}
 # Columns of questions side by side on a landscape page, next to the names: a longer quiz continues in a second
 # grid below (names repeated), never in columns too narrow to circle a letter in.
 QUESTIONS_PER_GRID = 8
+# What the question columns of one grid may take of the page's width (A4 landscape less margins, number and names).
+GRID_QUESTIONS_MM = 190
 
 
 def walk_in_rows(participants: int) -> int:
@@ -62,52 +64,63 @@ def quiz_sheet_code(index: int) -> str:
     return f"Q{index}"
 
 
+def paper_questions(quiz: QuizPage) -> list[PaperQuestion]:
+    """The quiz's questions as its results sheet prints them and the paper-results form asks for them, in the order
+    written (a paper quiz is not shuffled), each lettered by its own kind (curriculum.questions)."""
+    return [
+        question.block.paper_question(question.value, block_id=question.id, number=number)
+        for number, question in enumerate(quiz.questions, start=1)
+    ]
+
+
 @dataclass
 class Question:
+    """A question's column on a results sheet: letters to circle (a choice), letters to write a place beside (an
+    ordering), or a blank cell for the points of a written answer."""
+
     number: int
     prompt: str
-    kind: str
-    letters: list[tuple[str, str]] = field(default_factory=list)  # (letter, choice text); empty: a score column
+    entry: str  # as PaperQuestion.entry: "circle", "place" or "write"
+    letters: list[tuple[str, str]] = field(default_factory=list)  # (letter, choice or item text)
 
     @property
     def circled(self) -> bool:
-        return bool(self.letters)
+        return self.entry == "circle"
+
+    @property
+    def placed(self) -> bool:
+        return self.entry == "place"
 
     @property
     def letter_row(self) -> str:
-        """The letters to circle in a grid cell (spaced by the stylesheet's word-spacing, for a pen)."""
+        """The letters to circle in a grid cell (spaced by the stylesheet's word-spacing, for a pen); an ordering's
+        letters each with a gap to write its place in."""
+        if self.placed:
+            return " ".join(f"{letter}__" for letter, _text in self.letters)
         return " ".join(letter for letter, _text in self.letters)
+
+    @property
+    def width_mm(self) -> float:
+        if self.placed:
+            return 7.4 * len(self.letters) + 2  # a letter and a written digit or two
+        return 4.4 * len(self.letters) + 2 if self.letters else 13
 
     @property
     def column_mm(self) -> str:
         """The grid column's width in mm (a string: a template would write a float as "15,2" in French): room for
-        each letter and a circle round it, or for a written number."""
-        return f"{4.4 * len(self.letters) + 2:.1f}" if self.letters else "13"
-
-
-def choice_letters(question) -> list[tuple[str, str, str]]:
-    """(letter, choice id or "true"/"false", text) of a circled question, as the results sheet prints them: what the
-    paper-results form reads a circled letter back with."""
-    if question.block_type == "true_false":
-        return [
-            (pgettext("initial of True on a results sheet", "T"), "true", _("True")),
-            (pgettext("initial of False on a results sheet", "F"), "false", _("False")),
-        ]
-    if question.block_type in CIRCLED_KINDS:
-        choices = question.value["choices"].bound_blocks
-        return [(string.ascii_uppercase[i], choice.id, choice.value["text"]) for i, choice in enumerate(choices)]
-    return []
+        each letter and a circle round it, for each letter and a place beside it, or for a written number."""
+        return f"{self.width_mm:.1f}"
 
 
 def _questions(quiz: QuizPage) -> list[Question]:
     return [
         Question(
-            number=number,
-            prompt=question.value["prompt"],
-            kind=question.block_type,
-            letters=[(letter, text) for letter, _id, text in choice_letters(question)],
+            number=question.number,
+            prompt=question.prompt,
+            entry=question.entry,
+            letters=[(letter, text) for letter, _value, text in question.options],
         )
-        for number, question in enumerate(quiz.questions, start=1)
+        for question in paper_questions(quiz)
     ]
 
 
@@ -128,7 +141,15 @@ class Sheet:
 
     @property
     def grids(self) -> list[list[Question]]:
-        return [self.questions[i : i + QUESTIONS_PER_GRID] for i in range(0, len(self.questions), QUESTIONS_PER_GRID)]
+        """The questions in grids of at most QUESTIONS_PER_GRID columns that fit the page's width."""
+        grids, width = [[]], 0.0
+        for question in self.questions:
+            if grids[-1] and (len(grids[-1]) >= QUESTIONS_PER_GRID or width + question.width_mm > GRID_QUESTIONS_MM):
+                grids.append([])
+                width = 0.0
+            grids[-1].append(question)
+            width += question.width_mm
+        return grids if self.questions else []
 
 
 def _qr(url: str) -> str:

@@ -14,6 +14,7 @@ from curriculum.models import LessonPage, QuizPage
 from lms.certificates.services import certificates_keep_for_holder
 from lms.progress import services as progress_services
 from lms.quizzes import services as quiz_services
+from lms.records import create_or_read_back
 from lms.workshops.models import (
     ATTENDED,
     Attendance,
@@ -108,16 +109,13 @@ def participant_remove(*, participant: Participant) -> None:
 def _status_write(*, session: WorkshopSession, participant: Participant, status: str, recorded_by) -> str | None:
     """Set one attendance and return the status it replaced (None if there was none). Racing writers of the same
     attendance make one row: the constraint wins and the later write updates it."""
-    current = Attendance.objects.filter(session=session, participant=participant).first()
-    if current is None:
-        try:
-            with transaction.atomic():
-                Attendance.objects.create(
-                    session=session, participant=participant, status=status, recorded_by=recorded_by
-                )
-            return None
-        except IntegrityError:
-            current = Attendance.objects.get(session=session, participant=participant)
+    current, created = create_or_read_back(
+        Attendance,
+        unique={"session": session, "participant": participant},
+        values={"status": status, "recorded_by": recorded_by},
+    )
+    if created:
+        return None
     if current.status != status:
         Attendance.objects.filter(pk=current.pk).update(
             status=status, recorded_by=recorded_by, recorded_at=timezone.now()

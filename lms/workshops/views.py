@@ -23,12 +23,10 @@ from wagtail.models import Page
 from curriculum.selectors.languages import pages_in_language
 from curriculum.selectors.structure import quiz_revision_live_on
 from lms.progress import charts
-from lms.quizzes.presenters import question_views
 from lms.quizzes.services import quiz_at_revision
 from lms.workshops import forms, imports, selectors, services
+from lms.workshops.documents import paper_questions
 from lms.workshops.models import AttendanceStatus, PaperResult
-
-CHOICE_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def _facilitator(view):
@@ -354,11 +352,21 @@ class Option:
 
 
 @dataclass
+class Place:
+    """An ordering's item on the form: its letter on the sheet, its text, the places to choose and the one chosen."""
+
+    letter: str
+    text: str
+    options: list[Option] = field(default_factory=list)
+
+
+@dataclass
 class AnswerCell:
-    question: object  # a QuestionView
+    question: object  # a curriculum.questions.PaperQuestion
     name: str
     options: list[Option] = field(default_factory=list)
     multiple: bool = False
+    places: list[Place] = field(default_factory=list)
     text: str = ""
     error: str = ""
 
@@ -372,15 +380,31 @@ class ResultRow:
     errors: list[str] = field(default_factory=list)
 
 
-def _options(question, values) -> tuple[list[Option], bool]:
-    if question.kind == "true_false":
-        offered = [("true", _("True"), _("True")), ("false", _("False"), _("False"))]
-    else:
-        offered = [(choice_id, CHOICE_LETTERS[i], text) for i, (choice_id, text) in enumerate(question.choices)]
-    options = [Option(value, label, text, value in values) for value, label, text in offered]
-    if question.kind != "multiple_choice":
+def _options(question, values) -> list[Option]:
+    """A circled question's letters, as the sheet prints them (and "left blank" where one letter at most is circled)."""
+    options = [Option(value, letter, text, value in values) for letter, value, text in question.options]
+    if not question.multiple:
         options.insert(0, Option("", "—", _("Left blank"), not any(values)))
-    return options, question.kind == "multiple_choice"
+    return options
+
+
+def _places(question, values) -> list[Place]:
+    """An ordering's items, lettered as the sheet prints them, each with the places to choose ("<item id>:<place>",
+    what the question parses)."""
+    chosen = set(values)
+    count = len(question.options)
+    return [
+        Place(
+            letter,
+            text,
+            [Option("", "—", _("Left blank"), not any(value.startswith(f"{item_id}:") for value in chosen))]
+            + [
+                Option(f"{item_id}:{place}", str(place), str(place), f"{item_id}:{place}" in chosen)
+                for place in range(1, count + 1)
+            ],
+        )
+        for letter, item_id, text in question.options
+    ]
 
 
 def _result_rows(participants, questions, done, *, entered=None, errors=None):
@@ -394,8 +418,10 @@ def _result_rows(participants, questions, done, *, entered=None, errors=None):
             name = f"p{participant.pk}-{question.id}"
             values = given.get(question.id, [])
             cell = AnswerCell(question=question, name=name, error=faults.get(question.id, ""))
-            if question.kind in ("single_choice", "multiple_choice", "true_false"):
-                cell.options, cell.multiple = _options(question, values)
+            if question.circled:
+                cell.options, cell.multiple = _options(question, values), question.multiple
+            elif question.placed:
+                cell.places = _places(question, values)
             else:
                 cell.text = values[0] if values else ""
             cells.append(cell)
@@ -433,9 +459,7 @@ def results(request, workshop_id):
         raise Http404(_("This quiz is not part of the workshop's course."))
     mode = "score" if source.get("mode") == "score" else "answers"
     revision_id = quiz_revision_live_on(quiz, selectors.quiz_day(workshop, quiz.translation_key))
-    version = quiz_at_revision(quiz, revision_id)
-    version.shuffle_questions = version.shuffle_choices = False  # as printed: in the order written
-    questions = question_views(version)
+    questions = paper_questions(quiz_at_revision(quiz, revision_id))  # as printed: in the order written
     participants = list(workshop.participants.order_by("name", "pk"))
     done = {
         result.participant_id: result
@@ -443,7 +467,7 @@ def results(request, workshop_id):
             participant__in=participants, quiz_key=quiz.translation_key
         ).select_related("attempt", "entered_by")
     }
-    context = {"workshop": workshop, "quiz": quiz, "mode": mode, "questions": questions, "letters": CHOICE_LETTERS}
+    context = {"workshop": workshop, "quiz": quiz, "mode": mode, "questions": questions}
     if request.method != "POST":
         context["rows"] = _result_rows(participants, questions, done)
         return render(request, "lms/workshops/results.html", context)

@@ -71,7 +71,12 @@
       if (!input.name || input.type === "hidden" || input.type === "submit") return;
       var given = values.getAll(input.name);
       if (input.type === "radio" || input.type === "checkbox") input.checked = given.indexOf(input.value) !== -1;
-      else if (given.length) input.value = given[0];
+      else if (input.tagName === "SELECT") {
+        // Several selects share a name (an ordering's items): each takes the value among its own options.
+        Array.prototype.forEach.call(input.options, function (option) {
+          option.selected = option.value !== "" && given.indexOf(option.value) !== -1;
+        });
+      } else if (given.length) input.value = given[0];
     });
   }
 
