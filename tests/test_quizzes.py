@@ -219,10 +219,13 @@ def submit(client, attempt, answers, language="en"):
     return client.post(f"/{language}/learning/quizzes/attempts/{attempt.pk}/submit/", form(answers))
 
 
-def test_quiz_page_and_its_data_never_hold_answers_before_submission(learner_client, learner):
+@pytest.mark.parametrize("reveal", QuizPage.RevealAnswers.values)
+def test_quiz_page_and_its_data_never_hold_answers_before_submission(learner_client, learner, reveal):
     from django.test import Client
 
     quiz = quiz_in("en", 2)
+    quiz.reveal_answers = reveal  # whenever the review may show them, the quiz itself never does
+    quiz.save_revision().publish()
     secrets = []
     for block in quiz.questions:
         value = block.value
@@ -257,7 +260,7 @@ def test_fail_then_retake_then_pass_counts_toward_progress(learner_client, learn
     result = learner_client.get(response["Location"]).content.decode()
     assert "Not passed yet: the pass mark is 70%." in result
     assert "Right answer:" not in result, "no answers to copy while attempts remain"
-    assert "appear once you pass the quiz" in result
+    assert "The right answers and explanations are shown once you pass." in result
     assert not LessonProgress.objects.filter(
         learner=learner, lesson_key=quiz.translation_key, completed_at__isnull=False
     ).exists()
