@@ -49,7 +49,7 @@ def test_learner_signs_up_in_french_completes_lessons_and_keeps_progress_in_engl
     expect(phone.get_by_text("12\u00a0% terminé").first).to_be_visible()
     chart = phone.locator("svg[role=img]")
     expect(chart).to_be_visible()
-    expect(chart.locator("text").first).to_have_text("1. 60%")
+    expect(chart.locator("text").first).to_have_text("1. 60\u00a0%")
     expect(phone.get_by_role("row", name=re.compile("Partenariat paysager"))).to_contain_text("3 / 5")
     expect(phone.get_by_role("row", name=re.compile("Compréhension commune"))).to_contain_text("0 / 5")
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
