@@ -17,7 +17,7 @@ CURRICULUM_PAGE_PARTS: fn() returns {part name: template name}. A curriculum tem
     module_progress (module)       course page, each module of the outline; module page, the module itself
     downloads                      course and module pages
     outline_item (item)            each lesson or quiz of an outline (course and module pages)
-    pager_item (item)              the previous and next lesson or quiz (lesson page, a module's quiz)
+    pager_item (item)              the previous and next lesson or quiz (lesson page, a module's quiz), inline
     quiz_panel                     quiz page, after its facts
 
 The keys of each page's template context, and who adds them (besides Wagtail's `page`, `self` and `request`):
@@ -28,7 +28,8 @@ The keys of each page's template context, and who adds them (besides Wagtail's `
                                         element_options, language_options, is_filtered  (curriculum)
     institute section                   institute, course_cards                         (curriculum)
     course page                         outline, elements                               (curriculum)
-                                        progress, certificate_pending, resume_lesson     (lms.progress, learners)
+                                        progress, certificate_pending, certificate,      (lms.progress, learners)
+                                        resume_lesson
                                         quiz_scores                                     (lms.quizzes, learners)
                                         workbook_languages, can_print_facilitator_edition (lms.workbooks)
     module page                         lessons, elements                               (curriculum)
@@ -39,6 +40,7 @@ The keys of each page's template context, and who adds them (besides Wagtail's `
                                         progress, lesson_state                          (lms.progress, learners)
     quiz page                           previous_lesson, next_lesson, lesson_number, lesson_count (curriculum, a
                                         module's quiz only)
+                                        progress                                        (lms.progress, learners)
                                         attempts; questions (a visitor, or a learner with an open attempt);
                                         counted_attempt, open_attempt, attempts_left, and with an open attempt
                                         form_error, error_numbers (learners)            (lms.quizzes)

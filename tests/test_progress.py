@@ -199,7 +199,7 @@ def test_dashboard_shows_courses_next_lesson_and_the_element_chart(learner_clien
     assert "<svg viewBox" in page and 'role="img"' in page
     coordinates = re.findall(r' (?:x|y|x2|y2)="([^"]+)"', page)
     assert coordinates and all(re.fullmatch(r"-?\d+(\.\d+)?", value) for value in coordinates), coordinates[:5]
-    assert "1. 40%" in page and "2. 0%" in page, "2 of module 1's 4 lessons and 1 quiz"
+    assert "1. 40\u00a0%" in page and "2. 0\u00a0%" in page, "2 of module 1's 4 lessons and 1 quiz (French: 40 %)"
     assert "2 / 5" in page
 
 

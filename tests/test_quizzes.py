@@ -141,9 +141,12 @@ def french_quiz(quiz, questions, locales) -> QuizPage:
     )
 
 
-def test_quiz_page_and_its_data_never_hold_answers_before_submission(learner_client, learner, quiz, questions):
+@pytest.mark.parametrize("reveal", QuizPage.RevealAnswers.values)
+def test_quiz_page_and_its_data_never_hold_answers_before_submission(learner_client, learner, quiz, questions, reveal):
     from django.test import Client
 
+    quiz.reveal_answers = reveal  # whenever the review may show them, the quiz itself never does
+    quiz.save_revision().publish()
     secrets = [secret for question in questions for secret in question.secrets]
     anonymous = Client().get(quiz.url).content.decode()
     attempt = start(learner_client, quiz)
@@ -166,7 +169,7 @@ def test_fail_then_retake_then_pass_counts_toward_progress(learner_client, learn
     result = learner_client.get(response["Location"]).content.decode()
     assert "Not passed yet: the pass mark is 70%." in result
     assert "Right answer:" not in result, "no answers to copy while attempts remain"
-    assert "appear once you pass the quiz" in result
+    assert "The right answers and explanations are shown once you pass." in result
     assert not LessonProgress.objects.filter(
         learner=learner, lesson_key=quiz.translation_key, completed_at__isnull=False
     ).exists()

@@ -229,6 +229,13 @@ class QuizPage(CurriculumPage):
         SCORE = "score", _("The score only")
         ANSWERS = "answers", _("Each answer with its feedback and explanation")
 
+    class RevealAnswers(models.TextChoices):
+        """When a review of an attempt shows the right answers and the explanations (its feedback always shows)."""
+
+        EACH_ATTEMPT = "each_attempt", _("After each attempt")
+        PASSED_OR_LAST = "passed_or_last", _("After passing, or after the last attempt")
+        NEVER = "never", _("Never")
+
     introduction = RichTextField(_("introduction"), features=PARAGRAPH_FEATURES, blank=True)
     pass_mark = models.PositiveSmallIntegerField(
         _("pass mark (%)"), default=70, validators=[MinValueValidator(0), MaxValueValidator(100)]
@@ -244,6 +251,16 @@ class QuizPage(CurriculumPage):
     feedback_mode = models.CharField(
         _("after submitting, show"), max_length=10, choices=FeedbackMode.choices, default=FeedbackMode.ANSWERS
     )
+    reveal_answers = models.CharField(
+        _("show the right answers and explanations"),
+        max_length=20,
+        choices=RevealAnswers.choices,
+        default=RevealAnswers.PASSED_OR_LAST,
+        help_text=_(
+            "With answers shown after submitting. After passing or the last attempt: a quiz with unlimited attempts "
+            "shows them only once it is passed."
+        ),
+    )
     questions = StreamField(QuestionStreamBlock(), verbose_name=_("questions"))
 
     content_panels = Page.content_panels + [
@@ -255,6 +272,7 @@ class QuizPage(CurriculumPage):
         FieldPanel("attempts_allowed"),
         FieldPanel("score_policy"),
         FieldPanel("feedback_mode"),
+        FieldPanel("reveal_answers"),
         FieldPanel("shuffle_questions"),
         FieldPanel("shuffle_choices"),
     ]
@@ -269,6 +287,14 @@ class QuizPage(CurriculumPage):
 
     def question_count(self) -> int:
         return len(self.questions)
+
+    def reveals_answers(self, *, passed: bool, attempts_left: int | None) -> bool:
+        """Whether the review of a submitted attempt shows the right answers and explanations."""
+        if self.feedback_mode != self.FeedbackMode.ANSWERS or self.reveal_answers == self.RevealAnswers.NEVER:
+            return False
+        if self.reveal_answers == self.RevealAnswers.EACH_ATTEMPT:
+            return True
+        return passed or attempts_left == 0
 
 
 class LessonPage(CurriculumPage):

@@ -4,11 +4,17 @@ from django.utils.html import format_html_join
 from django.utils.translation import get_language, gettext
 
 from curriculum.i18n import language_direction, language_name, language_name_in, shipped_language_codes
-from curriculum.models import CourseIndexPage
+from curriculum.models import CourseIndexPage, QuizPage
 from curriculum.pages_hooks import page_part_templates
 from curriculum.selectors import catalogue, languages
 
 register = template.Library()
+
+
+@register.filter
+def is_quiz(page) -> bool:
+    """Whether a lesson-sequence item is a quiz (the pager says "Next quiz", not "Next lesson")."""
+    return isinstance(page, QuizPage) or getattr(page, "specific_class", None) is QuizPage
 
 
 @register.inclusion_tag("includes/language_switcher.html", takes_context=True)

@@ -18,6 +18,7 @@ class Axis:
     number: int
     title: str
     percent: int
+    total: int  # lessons and quizzes counted: none, and the chart says no percentage
     end: tuple[str, str]
     label: tuple[str, str]
     anchor: str
@@ -48,6 +49,7 @@ def element_chart(element_progress) -> dict:
                 number=item.element.number,
                 title=item.element.title,
                 percent=item.percent,
+                total=item.total,
                 end=_point(index, count, RADIUS),
                 label=_point(index, count, LABEL_RADIUS),
                 anchor=anchor,

@@ -94,6 +94,14 @@ class CourseProgress:
         return next((key for key in self.structure.item_keys if self.state(key) is not LessonState.COMPLETE), None)
 
 
+def next_item(progress: CourseProgress, item_key: uuid.UUID, language_code: str) -> Page | None:
+    """The lesson or quiz after `item_key` in the course, live in `language_code` (or its source's), or None."""
+    keys = progress.structure.item_keys
+    after = keys[keys.index(item_key) + 1 :] if item_key in keys else keys
+    pages = pages_in_language(Page, after, language_code)
+    return next((pages[key] for key in after if key in pages), None)
+
+
 def course_progress(*, learner, course: CoursePage) -> CourseProgress | None:
     structure = course_structures([course.translation_key]).get(course.translation_key)
     if structure is None:

@@ -56,6 +56,7 @@ class PageVisit:
 
     progress: CourseProgress | None  # None: the course counts nothing (no live source tree)
     certificate_pending: bool | None = None  # a course page whose records show it complete: not issued yet?
+    certificate: Certificate | None = None  # and the certificate, once issued
 
 
 def page_visit(*, learner, page: Page, course: Page, start_lesson: bool = True) -> PageVisit:
@@ -74,9 +75,8 @@ def page_visit(*, learner, page: Page, course: Page, start_lesson: bool = True) 
         # The learner's records are already loaded, so a lesson already started costs no query.
         progress.records[page.translation_key] = lesson_start(learner=learner, lesson=page, course=course)
     if isinstance(page, CoursePage) and progress.is_complete and progress.enrolment is not None:
-        visit.certificate_pending = not certificate_ensure(
-            learner=learner, course=page, language=page.locale.language_code
-        )
+        visit.certificate = certificate_ensure(learner=learner, course=page, language=page.locale.language_code)
+        visit.certificate_pending = visit.certificate is None
     return visit
 
 

@@ -69,15 +69,9 @@ def complete_lesson(request, lesson_key):
             request, _("You completed every lesson of “%(course)s”. Well done!") % {"course": course.title}
         )
         return redirect(course.get_url(request))
-    following = _next_lesson(progress, lesson.translation_key, language)
+    messages.success(request, _("“%(lesson)s” is complete.") % {"lesson": lesson.title})
+    following = selectors.next_item(progress, lesson.translation_key, language)
     return redirect(following.get_url(request) if following else course.get_url(request))
-
-
-def _next_lesson(progress, lesson_key, language):
-    keys = progress.structure.item_keys
-    after = keys[keys.index(lesson_key) + 1 :] if lesson_key in keys else keys
-    pages = pages_in_language(Page, after, language)
-    return next((pages[key] for key in after if key in pages), None)
 
 
 @login_required
@@ -97,11 +91,20 @@ def dashboard(request):
                 certificates.insert(0, issued)
             else:
                 pending.append(item.course)
+    resume = [item.resume_lesson for item in data.current if item.resume_lesson]
+    alias_sources = {lesson.alias_of_id for lesson in resume if lesson.alias_of_id}
+    sources = (
+        dict(Page.objects.filter(id__in=alias_sources).values_list("id", "locale__language_code"))
+        if alias_sources
+        else {}
+    )
     return render(
         request,
         "lms/progress/dashboard.html",
         {
             "dashboard": data,
+            # "Next:" says when that lesson is not written in the visitor's language (an untranslated alias).
+            "resume_languages": {lesson.pk: sources.get(lesson.alias_of_id, language) for lesson in resume},
             "chart": charts.element_chart(data.elements),
             "quizzes": pages_in_language(Page, quiz_keys, language),
             "quiz_scores": quiz_selectors.best_scores(learner=request.user, quiz_keys=quiz_keys),

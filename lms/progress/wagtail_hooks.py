@@ -5,7 +5,7 @@ page."""
 from wagtail import hooks
 from wagtail.models import Page
 
-from curriculum.models import CoursePage, LessonPage, ModulePage
+from curriculum.models import CoursePage, LessonPage, ModulePage, QuizPage
 from curriculum.pages_hooks import CURRICULUM_PAGE_CONTEXT, CURRICULUM_PAGE_PARTS
 from curriculum.selectors.languages import pages_in_language
 from curriculum.selectors.tree import course_of
@@ -17,8 +17,8 @@ _VISITS = "_learner_page_visits"
 
 
 def _learner_course(page, request) -> Page | None:
-    """The course of a course, module or lesson page a learner opens; None for anyone else or any other page."""
-    if not request.user.is_authenticated or not isinstance(page, CoursePage | ModulePage | LessonPage):
+    """The course of a course, module, lesson or quiz page a learner opens; None for anyone else or any other page."""
+    if not request.user.is_authenticated or not isinstance(page, CoursePage | ModulePage | LessonPage | QuizPage):
         return None
     return course_of(page, page.breadcrumbs)
 
@@ -55,6 +55,7 @@ def add_learner_progress(*, page, request, context):
         context["lesson_state"] = progress.state(page.translation_key)
     if visit.certificate_pending is not None:
         context["certificate_pending"] = visit.certificate_pending
+        context["certificate"] = visit.certificate
     if isinstance(page, CoursePage) and progress.resume_lesson_key:
         language = page.locale.language_code
         context["resume_lesson"] = pages_in_language(Page, [progress.resume_lesson_key], language).get(

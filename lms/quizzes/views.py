@@ -11,10 +11,14 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from wagtail.models import Page
 
 from curriculum.models import QuizPage
-from curriculum.selectors.languages import content_language, live_page
+from curriculum.selectors.languages import content_language, live_page, pages_in_language
+from curriculum.selectors.tree import course_of
 from lms.middleware import accepts_nul_characters
+from lms.progress import selectors as progress_selectors
+from lms.progress import services as progress_services
 from lms.quizzes import presenters, services
 from lms.quizzes.models import QuizAttempt
 
@@ -126,8 +130,9 @@ def attempt_detail(request, pk):
     graded = services.quiz_version(attempt, quiz)
     show_answers = graded.feedback_mode == QuizPage.FeedbackMode.ANSWERS
     attempts_left = services.attempts_left(learner=request.user, quiz=quiz)
-    # Right answers and explanations wait until the quiz is passed or closed: a retake is not a copy of the review.
-    reveal = bool(attempt.passed) or attempts_left == 0
+    # The author chooses when right answers and explanations show (the quiz's introduction says it): by default once
+    # the quiz is passed or closed, so that a retake is not a copy of the review.
+    reveal = graded.reveals_answers(passed=bool(attempt.passed), attempts_left=attempts_left)
     return render(
         request,
         "lms/quizzes/attempt.html",
@@ -140,5 +145,30 @@ def attempt_detail(request, pk):
             "reveal_answers": reveal,
             "content_language": content_language(quiz),
             "attempts_left": attempts_left,
+            **_what_next(request, attempt, quiz),
         },
     )
+
+
+def _what_next(request, attempt: QuizAttempt, quiz: QuizPage) -> dict:
+    """After a passed attempt: the course's next item, or, when it finished the course, the certificate."""
+    if not attempt.passed:
+        return {}
+    course = course_of(quiz)
+    progress = progress_selectors.course_progress(learner=request.user, course=course)
+    if progress is None:
+        return {}
+    if progress.is_complete:
+        language = translation.get_language()
+        certificate = progress_services.certificate_ensure(learner=request.user, course=course, language=language)
+        return {"course_complete": True, "course": course, "certificate": certificate}
+    following = progress_selectors.next_item(progress, quiz.translation_key, translation.get_language())
+    if following is None and progress.resume_lesson_key:
+        following = pages_in_language(Page, [progress.resume_lesson_key], translation.get_language()).get(
+            progress.resume_lesson_key
+        )
+    return {
+        "course": course,
+        "next_item": following,
+        "next_is_quiz": following is not None and following.specific_class is QuizPage,
+    }

@@ -1,6 +1,17 @@
 from django import template
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 register = template.Library()
+
+
+@register.filter
+def percent(value):
+    """A whole percentage written as the language writes it: "20%" in English, "20 %" (a no-break space) in French."""
+    if value is None or value == "":
+        return ""
+    # Translators: a percentage; French and Spanish put a no-break space (U+00A0) before the sign.
+    return _("%(number)s%%") % {"number": number_format(round(float(value)), 0)}
 
 
 @register.simple_tag
