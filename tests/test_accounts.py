@@ -377,7 +377,7 @@ def assert_the_old_address_was_told(*, old, new):
     (notice,) = mail.outbox
     assert notice.to == [old]
     assert notice.subject == "Votre adresse de connexion a été changée", "in the learner's language"
-    assert new in notice.body and "n'ouvre plus votre compte" in notice.body
+    assert new in notice.body and "n’ouvre plus votre compte" in notice.body
     mail.outbox.clear()
 
 

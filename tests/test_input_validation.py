@@ -63,7 +63,7 @@ def test_a_nul_in_the_address_or_query_gets_a_translated_400_page(learner_client
 @pytest.mark.parametrize(
     ("language", "heading"),
     [
-        ("fr", "Cette demande n'a pas pu être lue"),
+        ("fr", "Cette demande n’a pas pu être lue"),
         ("es", "No se pudo leer esta solicitud"),
         ("en", "could not be read"),
     ],

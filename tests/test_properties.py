@@ -406,7 +406,7 @@ def test_language_switch_and_any_address(prefix, tail, cookie, accept):
     sound(browser.get(path.rstrip("/")))
 
 
-SWITCHER = re.compile(r'<details class="language-switcher">(.*?)</details>', re.S)
+SWITCHER = re.compile(r'<div class="language-switcher">(.*?)</ul>', re.S)
 
 
 @PROPERTY

@@ -74,9 +74,10 @@ class SignUpForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        # Every problem at once: a learner who fixes one should not discover the next on the following try.
         if password1 and password2 and password1 != password2:
             self.add_error("password2", _("The two passwords are not the same."))
-        elif password1:
+        if password1:
             candidate = User(email=cleaned.get("email", ""), display_name=cleaned.get("display_name", ""))
             try:
                 password_validation.validate_password(password1, candidate)

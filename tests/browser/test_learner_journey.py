@@ -19,7 +19,7 @@ def test_learner_signs_up_in_french_completes_lessons_and_keeps_progress_in_engl
     expect(phone.get_by_role("heading", level=1)).to_have_text("Mon apprentissage")
 
     phone.goto(site_url + "/fr/formations/landscape-learning-institute/gestion-integree-des-paysages-cinq-elements/")
-    phone.get_by_role("button", name="S'inscrire à cette formation").click()
+    phone.get_by_role("button", name="S’inscrire à cette formation").click()
     expect(phone.get_by_role("status")).to_contain_text("inscription")
     phone.get_by_role("link", name="Commencer la formation").click()
     for lesson_number in (1, 2, 3):
@@ -27,7 +27,7 @@ def test_learner_signs_up_in_french_completes_lessons_and_keeps_progress_in_engl
         phone.get_by_role("button", name="Marquer comme terminée").click()
     expect(phone.get_by_text("Leçon 4 sur 20")).to_be_visible()
 
-    phone.locator(".language-switcher summary").click()
+    phone.locator(".language-switcher button").click()
     phone.get_by_role("link", name="English", exact=True).click()
     expect(phone.locator("html")).to_have_attribute("lang", "en")
     expect(phone.get_by_role("heading", level=1)).to_have_text("Inclusion, power and the health of the partnership")

@@ -39,7 +39,7 @@ def test_french_visitor_on_a_phone_browses_the_catalogue_reads_a_lesson_and_swit
     phone.go_back()
     expect(phone.get_by_role("heading", level=1)).to_have_text(french_title)
 
-    phone.locator(".language-switcher summary").click()
+    phone.locator(".language-switcher button").click()
     phone.get_by_role("link", name="English", exact=True).click()
     expect(phone.locator("html")).to_have_attribute("lang", "en")
     expect(phone.get_by_role("heading", level=1)).to_have_text("What is a landscape partnership?")

@@ -1,0 +1,111 @@
+"""French typography: the interface catalogue is typeset by its translators (checked here), content at render time
+(curriculum.typography), so that « son » or « partenariat ? » never splits across two lines."""
+
+import re
+from pathlib import Path
+
+import polib
+import pytest
+import yaml
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from curriculum.typography import typeset_html
+from tests.conftest import lesson_in
+
+ROOT = Path(__file__).resolve().parents[1]
+FRENCH = ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+DEMO = ROOT / "curriculum" / "demo" / "ilm-five-elements"
+NO_BREAK = "\u00a0\u202f"
+# Marks that may stand glued: in an address (https://), a time or a ratio (10:30, 4,5:1, %(ratio).1f:1).
+GLUED_ON_PURPOSE = re.compile(r"[\w)]:\d")
+
+
+def french_translations():
+    for entry in polib.pofile(str(FRENCH)):
+        for text in [entry.msgstr] if entry.msgstr else entry.msgstr_plural.values():
+            if text:
+                yield entry.msgid, text
+
+
+def test_french_catalogue_puts_a_no_break_space_before_high_marks_and_uses_curly_apostrophes():
+    problems = []
+    for msgid, text in french_translations():
+        if "'" in text:
+            problems.append(("straight apostrophe", text))
+        for mark in re.finditer(r"[;:!?]", text):
+            at = mark.start()
+            if at and text[at - 1] in NO_BREAK:
+                continue
+            if at and text[at - 1] in ";:!?" and at > 1 and text[at - 2] in NO_BREAK:
+                continue  # "?!" keeps one space before the pair
+            if text.startswith("://", at) or (at and GLUED_ON_PURPOSE.match(text, at - 1)):
+                continue
+            problems.append((f"no no-break space before {mark.group()!r}", text))
+        if re.search(rf"«[^{NO_BREAK}]|[^{NO_BREAK}]»", text):
+            problems.append(("« » without no-break spaces", text))
+    assert not problems, "\n".join(f"{why}: {text!r}" for why, text in problems)
+
+
+def test_typesetting_spaces_text_and_leaves_markup_addresses_and_times_alone():
+    html = (
+        '<p>Durée: 10:30 ; voir <a href="https://example.org/?q=a:b" title="Note: x">ce site</a>: il dit « son »!'
+        " Terre &amp; eau ; <code>a: b</code></p>"
+    )
+    assert typeset_html(html) == (
+        '<p>Durée\u00a0: 10:30\u00a0; voir <a href="https://example.org/?q=a:b" title="Note: x">ce site</a>\u00a0:'
+        " il dit «\u00a0son\u00a0»\u00a0! Terre &amp; eau\u00a0; <code>a: b</code></p>"
+    )
+    assert typeset_html("Quoi ?! Pourquoi?") == "Quoi\u00a0?! Pourquoi\u00a0?"
+    assert typeset_html("https://example.org/a?b=1 et 4,5:1") == "https://example.org/a?b=1 et 4,5:1"
+    assert typeset_html(typeset_html("« son » : oui")) == typeset_html("« son » : oui"), "typesetting twice is once"
+
+
+@pytest.mark.django_db
+def test_french_lesson_is_typeset_at_render_time_and_english_is_left_alone(client, demo_course):
+    french = lesson_in("fr", 1, 1)
+    assert french.title == "Qu’est-ce qu’un partenariat paysager ?"
+    assert "« son »" in str(french.body.raw_data), "the demo content is typed with plain spaces"
+    page = client.get(french.url).content.decode()
+    assert "<h1>Qu’est-ce qu’un partenariat paysager\u00a0?</h1>" in page
+    assert "à «\u00a0son\u00a0» partenariat" in page
+    assert "« son »" not in page
+    body = page.split('<div class="lesson-body">')[1].split("</article>")[0]
+    # Addresses keep their colons and question marks as typed (a label may hold a translated no-break space).
+    for attribute in re.findall(r'(?:href|src|srcset)="([^"]*)"', body):
+        assert "\u00a0" not in attribute, attribute
+    english = client.get(lesson_in("en", 1, 1).url).content.decode()
+    assert "\u00a0?" not in english.split('<div class="lesson-body">')[1]
+
+
+@pytest.mark.django_db
+def test_labels_end_with_a_colon_in_both_languages_and_the_print_glossary_is_typeset(client, demo_course):
+    def lists_materials(lesson):
+        return any(block.block_type == "activity" and block.value["materials"] for block in lesson.body)
+
+    lessons = (lesson_in("en", module, number) for module in (1, 2, 3) for number in (1, 2, 3))
+    activity_lesson = next(lesson for lesson in lessons if lists_materials(lesson))
+    english = client.get(activity_lesson.url).content.decode()
+    assert ">Materials:</p>" in english and ">Duration:</dt>" in english
+    french_version = activity_lesson.get_translation(french_locale := lesson_in("fr", 1, 1).locale)
+    assert french_locale.language_code == "fr"
+    french = client.get(french_version.url).content.decode()
+    assert ">Matériel nécessaire\u00a0:</p>" in french and ">Durée\u00a0:</dt>" in french
+
+    term = yaml.safe_load((DEMO / "module-1.fr.yaml").read_text(encoding="utf-8"))
+    glossary = next(block for block in _blocks(term) if "term" in block and "definition" in block)
+    with translation.override("fr"):
+        printed = render_to_string("blocks/print/glossary_term.html", {"value": glossary, "LANGUAGE_CODE": "fr"})
+    assert f"<b>{glossary['term']}</b>\u00a0: {glossary['definition'][:20]}" in printed
+    assert "Glossaire\u00a0:" in printed
+
+
+def _blocks(node):
+    """Every mapping in the demo file, depth first."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _blocks(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _blocks(value)
