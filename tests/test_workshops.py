@@ -820,3 +820,12 @@ def test_the_certificate_stays_after_a_paper_pass_is_removed_with_its_participan
     fac.post(f"/en/workshops/{world.workshop.pk}/participants/{world.held2.pk}/remove/")
     certificate.refresh_from_db()
     assert certificate.revoked_at is None and certificate.learner_name == "Nguyễn Thị Lan"
+
+
+def test_every_workshop_address_names_its_workshop_and_participant_alike():
+    """One name per thing in every address: workshop_id and participant_id (never pk or participant_pk)."""
+    from lms.workshops.urls import urlpatterns
+
+    for pattern in urlpatterns:
+        assert set(pattern.pattern.converters) <= {"workshop_id", "participant_id", "fmt", "code"}, pattern.name
+    assert {"workshop_id", "participant_id"} <= {name for pattern in urlpatterns for name in pattern.pattern.converters}
