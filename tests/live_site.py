@@ -1,5 +1,6 @@
 """Real server and worker processes for tests that need more than one process (browser tests, fault tests)."""
 
+import os
 import socket
 import subprocess
 import sys
@@ -13,9 +14,16 @@ MANAGE = [sys.executable, str(ROOT / "manage.py")]
 
 
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A free port: any, or one in TEST_PORTS ("8800-8899") when a machine shared by several runs gives each a range."""
+    first, _dash, last = os.environ.get("TEST_PORTS", "0-0").partition("-")
+    for port in range(int(first), int(last or first) + 1):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return probe.getsockname()[1]
+    raise OSError(f"no free port in {os.environ['TEST_PORTS']}")
 
 
 def runserver(port: int) -> list[str]:

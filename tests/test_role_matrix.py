@@ -544,7 +544,6 @@ NAMESPACE_PARAMS = {
     "wagtailadmin_api:pages": {"pk": lambda s: s.draft.pk},
     "wagtailadmin_api:images": {"pk": lambda s: s.image.pk},
     "wagtailadmin_api:documents": {"pk": lambda s: s.document.pk},
-    "workshops": {"pk": lambda s: s.workshop.pk, "participant_pk": lambda s: s.participant.pk},
     "wagtailadmin_pages": {
         "pk": lambda s: s.draft.pk,
         "revision_id_a": lambda s: s.first_revision.pk,
@@ -777,6 +776,7 @@ EXPECTATIONS = {
     "workbooks:download": {"learner": PUBLIC, "facilitator": FACILITATOR_EDITION},
     # Workshops' paper, certificates and claims.
     "workshops:sheets": WORKSHOP_OF_OWN,
+    "workshops:sheets_pack": WORKSHOP_OF_OWN,
     "workshops:sheet": WORKSHOP_OF_OWN_REDIRECT,  # a sheet's QR code: to the page where it is entered
     "workshops:certify": logged_in(NOT_ALLOWED),
     "workshops:certificates_pack": WORKSHOP_OF_OWN,
@@ -790,7 +790,16 @@ EXPECTATIONS = {
     "workshops:import_template": WORKSHOP_STAFF,
     **{
         f"workshops:{view}": WORKSHOP_OF_OWN
-        for view in ("detail", "edit", "participants", "import", "participant_remove", "attendance", "results")
+        for view in (
+            "detail",
+            "edit",
+            "participants",
+            "import",
+            "participant_edit",
+            "participant_remove",
+            "attendance",
+            "results",
+        )
     },
     "workshops:export": {"csv": WORKSHOP_OF_OWN, "xlsx": WORKSHOP_OF_OWN},
     "workshops:participant_add": everyone(NOT_ALLOWED),
@@ -1722,6 +1731,12 @@ CROSS_POSTS = {
                 "list imported",
                 lambda w: "participants/import/",
                 lambda w, s: {"file": _participants_csv()},
+                "workshops.Participant",
+            ),
+            (
+                "participant edited",
+                lambda w: f"participants/{_b(w).participant.pk}/edit/",
+                lambda w, s: {"name": "Taken", "stakeholder_group": "other"},
                 "workshops.Participant",
             ),
             (

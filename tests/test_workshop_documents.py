@@ -12,7 +12,7 @@ from lms.certificates.models import Certificate
 from lms.pdf.render import pdf_storage
 from lms.progress.models import Enrolment
 from lms.workshops import certification, documents
-from lms.workshops.models import CertificatePack
+from lms.workshops.models import CertificatePack, SheetsPack
 from tests.conftest import FIRST_INSTITUTE, SECOND_INSTITUTE, make_institute_member
 from tests.workshop_scene import (
     NAMES,
@@ -279,6 +279,43 @@ def test_the_progress_page_refreshes_itself_while_the_pack_is_built(workshop, pe
     certification.pack_build(workshop.pk)
     page = facilitator_client.get(url)
     assert page.status_code == 200 and "refresh" not in page.content.decode()
+
+
+def test_the_sheets_are_built_in_the_background_with_their_progress_shown(short_workshop, settings, tmp_path):
+    workshop = short_workshop
+    facilitator_client = Client()
+    facilitator_client.force_login(make_institute_member("facilitators", SECOND_INSTITUTE))
+    add_people(workshop, NAMES[:2])
+    documents.workshop_files_delete(workshop.pk)
+    settings.TASKS = {**settings.TASKS, "workbooks": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    from django_tasks_db.models import DBTaskResult
+
+    download = f"/en/workshops/{workshop.pk}/sheets.pdf"
+    progress = f"/en/workshops/{workshop.pk}/sheets/"
+    sheets = workshop.sessions.count() + len(documents.workshop_quizzes(workshop))
+    response = facilitator_client.get(download)  # not built yet: the request does not lay it out
+    assert response.status_code == 302 and response["Location"] == progress
+    for _refresh in range(3):
+        page = facilitator_client.get(progress)
+        body = page.content.decode()
+        assert page.status_code == 202 and '<meta http-equiv="refresh" content="3">' in body
+        assert f"Preparing the sheets: 0 of {sheets} laid out." in body
+    assert DBTaskResult.objects.count() == 1  # queued once, however often the page is refreshed
+    # The worker builds it, sheet by sheet: the page then offers the file, which the download reads.
+    path = documents.sheets_build(workshop.pk)
+    pack = SheetsPack.objects.get(workshop=workshop)
+    assert (pack.done, pack.total, pack.path, pack.failed) == (sheets, sheets, path, False)
+    page = facilitator_client.get(progress)
+    assert page.status_code == 200 and "The sign-in and results sheets are ready." in page.content.decode()
+    response = facilitator_client.get(download)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    pdf = b"".join(response.streaming_content)
+    assert pdf == pdf_storage().open(path).read()
+    assert "Sign-in sheet: session 1" in pdf_text(pdf, tmp_path)
+    # A participant added since: the stored pack is out of date, and a new build is queued.
+    add_people(workshop, ["Walk-in Wanjiru"])
+    assert facilitator_client.get(download).status_code == 302
+    assert DBTaskResult.objects.count() == 2
 
 
 def test_another_institute_never_reaches_a_workshops_certificates(workshop, people):

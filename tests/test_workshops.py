@@ -459,6 +459,66 @@ def test_removing_a_participant_deletes_their_data_and_their_certificate_stays_v
     assert Participant.objects.filter(pk=world.participant_b.pk).exists()
 
 
+@pytest.mark.django_db
+def test_a_participants_details_are_edited_by_their_institutes_facilitator_only(world, fac):
+    path = f"/en/workshops/{world.workshop.pk}/participants/{world.held.pk}/edit/"
+    assert f'href="{path}"' in fac.get(url(world, "participants")).content.decode()
+    form = fac.get(path).content.decode()
+    assert "Amina Qadir Zephyrine" in form and "+254 700 111 222" in form
+    details = {"name": "Amina Q. Zephyrine", "phone": "+254 700 333 444", "organisation": "Lake Coop",
+               "stakeholder_group": "farmer", "gender": "undisclosed"}  # fmt: skip
+    response = fac.post(path, details, follow=True)
+    assert "The details of Amina Q. Zephyrine are saved." in messages_of(response)
+    world.held.refresh_from_db()
+    assert (world.held.name, world.held.phone, world.held.organisation, world.held.stakeholder_group) == (
+        "Amina Q. Zephyrine", "+254 700 333 444", "Lake Coop", "farmer"
+    )  # fmt: skip
+    assert world.held.gender == "undisclosed" and world.held.claim_code  # the claim code stays as printed
+    assert world.held.learner.display_name == "Amina Q. Zephyrine"  # the held account carries the name too
+    # A bad value is refused with the form again; nothing changes.
+    response = fac.post(path, {**details, "name": "", "gender": "robot"})
+    assert response.status_code == 400
+    world.held.refresh_from_db()
+    assert world.held.name == "Amina Q. Zephyrine"
+    # In French too.
+    page = fac.get(f"/fr/workshops/{world.workshop.pk}/participants/{world.held.pk}/edit/").content.decode()
+    assert "Enregistrer les coordonnées" in page
+    # Another institute's participant: not found, through either workshop's address, and unchanged.
+    for workshop in (world.workshop, world.workshop_b):
+        path_b = f"/en/workshops/{workshop.pk}/participants/{world.participant_b.pk}/edit/"
+        assert fac.get(path_b).status_code == 404
+        assert fac.post(path_b, details).status_code == 404
+    world.participant_b.refresh_from_db()
+    assert world.participant_b.name == "Baobab Secretname"
+
+
+@pytest.mark.django_db
+def test_a_resent_sheet_naming_a_removed_participant_records_the_rest_and_names_them(world, fac):
+    """A phone filled in the sheets, then someone removed a participant before the phone sent them."""
+    gone = participant_add(workshop=world.workshop, name="Gone Gatwiri")
+    attendance = _attendance(world, world.session1, {world.held: "present", gone: "late"})
+    attendance[f"n{gone.pk}"] = "Gone Gatwiri"
+    scores = _answers_form(world, world.quiz, {world.held: "80", gone: "90"}, mode="score")
+    scores[f"n{gone.pk}"] = "Gone Gatwiri"
+    fac.post(f"/en/workshops/{world.workshop.pk}/participants/{gone.pk}/remove/")
+    warning = "Not recorded for Gone Gatwiri: removed from the workshop since this sheet was filled in."
+    response = fac.post(url(world, "attendance"), attendance, follow=True)
+    assert warning in messages_of(response)
+    assert "(1 change)" in messages_of(response)
+    assert list(Attendance.objects.filter(session=world.session1).values_list("participant_id", "status")) == [
+        (world.held.pk, "present")
+    ]
+    response = fac.post(url(world, "results"), scores, follow=True)
+    assert warning in messages_of(response) and "1 paper result recorded." in messages_of(response)
+    assert list(PaperResult.objects.filter(workshop=world.workshop).values_list("participant_id", flat=True)) == [
+        world.held.pk
+    ]
+    # In French, without the name the phone kept: the participant's number.
+    del attendance[f"n{gone.pk}"]
+    response = fac.post(url(world, "attendance", "fr"), attendance, follow=True)
+    assert f"Non enregistré pour participant n° {gone.pk}" in messages_of(response)
+
+
 # -- attendance -------------------------------------------------------------------------------------------------------
 
 
@@ -760,3 +820,12 @@ def test_the_certificate_stays_after_a_paper_pass_is_removed_with_its_participan
     fac.post(f"/en/workshops/{world.workshop.pk}/participants/{world.held2.pk}/remove/")
     certificate.refresh_from_db()
     assert certificate.revoked_at is None and certificate.learner_name == "Nguyễn Thị Lan"
+
+
+def test_every_workshop_address_names_its_workshop_and_participant_alike():
+    """One name per thing in every address: workshop_id and participant_id (never pk or participant_pk)."""
+    from lms.workshops.urls import urlpatterns
+
+    for pattern in urlpatterns:
+        assert set(pattern.pattern.converters) <= {"workshop_id", "participant_id", "fmt", "code"}, pattern.name
+    assert {"workshop_id", "participant_id"} <= {name for pattern in urlpatterns for name in pattern.pattern.converters}

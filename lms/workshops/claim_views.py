@@ -162,9 +162,9 @@ def _create_account(request, participant: Participant):
 
 
 @login_required
-def claim_codes(request, pk):
+def claim_codes(request, workshop_id):
     """The codes of the workshop's participants who have no account yet, for the facilitator to hand out."""
-    workshop = workshop_of(request.user, pk)
+    workshop = workshop_of(request.user, workshop_id)
     participants = workshop.participants.filter(has_own_account=False, claimed_at__isnull=True).order_by("name", "pk")
     return render(
         request,
@@ -175,9 +175,9 @@ def claim_codes(request, pk):
 
 @login_required
 @require_POST
-def claim_code_reset(request, pk, participant_pk):
-    workshop = workshop_of(request.user, pk)
-    participant = get_object_or_404(workshop.participants, pk=participant_pk)
+def claim_code_reset(request, workshop_id, participant_id):
+    workshop = workshop_of(request.user, workshop_id)
+    participant = get_object_or_404(workshop.participants, pk=participant_id)
     if participant.has_own_account or participant.claimed_at is not None:
         raise Http404(_("This participant has an account: there is no code to reset."))
     code = claims.claim_code_reset(participant=participant)
@@ -186,4 +186,4 @@ def claim_code_reset(request, pk, participant_pk):
         _("New claim code for %(name)s: %(code)s. The old code no longer works.")
         % {"name": participant.name, "code": code},
     )
-    return redirect("workshops:claim_codes", pk=workshop.pk)
+    return redirect("workshops:claim_codes", workshop_id=workshop.pk)

@@ -8,6 +8,8 @@ and enrolments of the same item merge (the earliest start and completion); a cer
 for the course stays theirs, and the held one is revoked, pointing at it.
 """
 
+from functools import partial
+
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone, translation
@@ -129,38 +131,43 @@ def records_move(*, source, target, language: str) -> None:
     """Every learning record of `source` (a held account) into `target`, keeping each unique constraint."""
     _move_participations(source, target)
     _move_attempts(source, target)
-    for progress in LessonProgress.objects.filter(learner=source):
-        own = LessonProgress.objects.filter(learner=target, lesson_key=progress.lesson_key).first()
-        if own is None:
-            LessonProgress.objects.filter(pk=progress.pk).update(learner=target)
-            continue
-        own.started_at = min(own.started_at, progress.started_at)
-        own.completed_at = _earliest(own.completed_at, progress.completed_at)
-        own.save(update_fields=["started_at", "completed_at"])
-        progress.delete()
-    for enrolment in Enrolment.objects.filter(learner=source):
-        own = Enrolment.objects.filter(learner=target, course_key=enrolment.course_key).first()
-        if own is None:
-            Enrolment.objects.filter(pk=enrolment.pk).update(learner=target)
-            continue
-        own.enrolled_at = min(own.enrolled_at, enrolment.enrolled_at)
-        own.completed_at = _earliest(own.completed_at, enrolment.completed_at)
-        # Taking the course in a workshop means taking it: a course they had left is current again.
-        own.left_at = None if enrolment.left_at is None else own.left_at
-        own.save(update_fields=["enrolled_at", "completed_at", "left_at"])
-        enrolment.delete()
-    for certificate in Certificate.objects.filter(learner=source):
-        own = Certificate.objects.filter(learner=target, course_key=certificate.course_key).first()
-        if own is None:
-            Certificate.objects.filter(pk=certificate.pk).update(learner=target)
-            continue
-        # Their own certificate stays theirs; the paper one printed for the workshop says where the valid one is.
-        Certificate.objects.filter(pk=certificate.pk).update(learner=None)
-        with translation.override(language):
-            reason = _("Replaced by the certificate with the code %(code)s, which the holder already had.") % {
-                "code": own.code
-            }
-        certificate_revoke(certificate=certificate, reason=reason)
+    for model, key, merge in (
+        (LessonProgress, "lesson_key", _progress_merge),
+        (Enrolment, "course_key", _enrolment_merge),
+        (Certificate, "course_key", partial(_certificate_merge, language=language)),
+    ):
+        for record in model.objects.filter(learner=source):
+            own = model.objects.filter(learner=target, **{key: getattr(record, key)}).first()
+            if own is None:
+                model.objects.filter(pk=record.pk).update(learner=target)
+            else:
+                merge(own, record)
+
+
+def _progress_merge(own: LessonProgress, held: LessonProgress) -> None:
+    own.started_at = min(own.started_at, held.started_at)
+    own.completed_at = _earliest(own.completed_at, held.completed_at)
+    own.save(update_fields=["started_at", "completed_at"])
+    held.delete()
+
+
+def _enrolment_merge(own: Enrolment, held: Enrolment) -> None:
+    own.enrolled_at = min(own.enrolled_at, held.enrolled_at)
+    own.completed_at = _earliest(own.completed_at, held.completed_at)
+    # Taking the course in a workshop means taking it: a course they had left is current again.
+    own.left_at = None if held.left_at is None else own.left_at
+    own.save(update_fields=["enrolled_at", "completed_at", "left_at"])
+    held.delete()
+
+
+def _certificate_merge(own: Certificate, held: Certificate, *, language: str) -> None:
+    """Their own certificate stays theirs; the paper one printed for the workshop says where the valid one is."""
+    Certificate.objects.filter(pk=held.pk).update(learner=None)
+    with translation.override(language):
+        reason = _("Replaced by the certificate with the code %(code)s, which the holder already had.") % {
+            "code": own.code
+        }
+    certificate_revoke(certificate=held, reason=reason)
 
 
 def _move_participations(source, target) -> None:

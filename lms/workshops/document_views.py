@@ -3,7 +3,7 @@ certificates (issue the missing ones, then build and download the pack). Another
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -28,11 +28,34 @@ def _workshop_page(workshop: Workshop, anchor: str = "") -> str:
 
 
 @login_required
-def sheets(request, pk):
-    workshop = workshop_of(request.user, pk)
-    response = HttpResponse(documents.sheets_pdf(workshop), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="workshop-{workshop.code}-sheets-{workshop.language}.pdf"'
-    return response
+def sheets(request, workshop_id):
+    """The sheets pack, once built (in the background): until then, its progress page."""
+    workshop = workshop_of(request.user, workshop_id)
+    stored = documents.sheets_open(workshop)
+    if stored is None:
+        return redirect("workshops:sheets_pack", workshop_id=workshop.pk)
+    filename = f"workshop-{workshop.code}-sheets-{workshop.language}.pdf"
+    return FileResponse(stored, content_type="application/pdf", filename=filename, as_attachment=False)
+
+
+@login_required
+def sheets_progress(request, workshop_id):
+    workshop = workshop_of(request.user, workshop_id)
+    pack, ready = documents.sheets_status(workshop)
+    building = not ready and not (pack and pack.failed)
+    return render(
+        request,
+        "lms/workshops/sheets_pack.html",
+        {
+            "workshop": workshop,
+            "pack": pack,
+            "ready": ready,
+            "building": building,
+            "refresh_seconds": PROGRESS_REFRESH_SECONDS,
+            "workshop_url": _workshop_page(workshop),
+        },
+        status=202 if building else 200,
+    )
 
 
 @login_required
@@ -56,9 +79,9 @@ def sheet_open(request, code):
 
 @login_required
 @require_POST
-def certify(request, pk):
+def certify(request, workshop_id):
     """Issue the certificates due, then build the pack of all of them."""
-    workshop = workshop_of(request.user, pk)
+    workshop = workshop_of(request.user, workshop_id)
     issued = certification.workshop_certify(workshop=workshop)
     if issued:
         messages.success(
@@ -68,12 +91,12 @@ def certify(request, pk):
         )
     else:
         messages.info(request, _("No new certificate: everyone who meets the completion rule has theirs."))
-    return redirect("workshops:certificates_pack", pk=workshop.pk)
+    return redirect("workshops:certificates_pack", workshop_id=workshop.pk)
 
 
 @login_required
-def pack_progress(request, pk):
-    workshop = workshop_of(request.user, pk)
+def pack_progress(request, workshop_id):
+    workshop = workshop_of(request.user, workshop_id)
     pack, ready, count = certification.pack_status(workshop)
     building = bool(count) and not ready and not (pack and pack.failed)
     return render(
@@ -93,10 +116,10 @@ def pack_progress(request, pk):
 
 
 @login_required
-def pack_download(request, pk):
-    workshop = workshop_of(request.user, pk)
+def pack_download(request, workshop_id):
+    workshop = workshop_of(request.user, workshop_id)
     stored = certification.pack_open(workshop)
     if stored is None:
-        return redirect("workshops:certificates_pack", pk=workshop.pk)
+        return redirect("workshops:certificates_pack", workshop_id=workshop.pk)
     filename = f"workshop-{workshop.code}-certificates-{workshop.language}.pdf"
     return FileResponse(stored, content_type="application/pdf", filename=filename)

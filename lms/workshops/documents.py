@@ -10,6 +10,7 @@ not shuffled), so a letter circled on paper names one choice id; an ordering's i
 
 import hashlib
 import json
+import logging
 import uuid
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -26,10 +27,10 @@ from django.utils.translation import gettext as _
 from curriculum.models import QuizPage
 from curriculum.questions import PaperQuestion
 from curriculum.selectors.languages import live_page, pages_in_language
-from lms.pdf.render import pdf_storage, render_pdf
-from lms.pdf.store import pdf_build
+from lms.pdf.render import pdf_storage, render_pdf, render_pdf_of_documents
+from lms.pdf.store import pdf_build, pdf_exists, pdf_lease, pdf_open, pdf_queue, pdf_save, pdf_unqueue
 from lms.workbooks.services import css_page_counter
-from lms.workshops.models import Workshop
+from lms.workshops.models import SheetsPack, Workshop
 from lms.workshops.rules import workshop_quiz_keys
 
 # Columns of questions side by side on a landscape page, next to the names: a longer quiz continues in a second
@@ -37,6 +38,9 @@ from lms.workshops.rules import workshop_quiz_keys
 QUESTIONS_PER_GRID = 8
 # What the question columns of one grid may take of the page's width (A4 landscape less margins, number and names).
 GRID_QUESTIONS_MM = 190
+# A worker waits this long for another process building the same pack (which renews its lease while alive).
+WAIT_FOR_OTHER_BUILD = 10 * 60
+logger = logging.getLogger(__name__)
 
 
 def walk_in_rows(participants: int) -> int:
@@ -222,9 +226,11 @@ def _fingerprint(workshop: Workshop, sessions, participants, quizzes) -> str:
     return hashlib.sha256(json.dumps(printed, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def sheets_html(workshop: Workshop, sessions, participants, quizzes) -> str:
+def sheets_html(workshop: Workshop, sessions, participants, quizzes, sheets=None) -> str:
+    """The pack's HTML, or (`sheets`, some of `_sheets`) that of these sheets only."""
     with translation.override(workshop.language):
-        sheets = _sheets(workshop, sessions, quizzes)
+        if sheets is None:
+            sheets = _sheets(workshop, sessions, quizzes)
         return render_to_string(
             "pdf/workshop_sheets.html",
             {
@@ -244,20 +250,111 @@ def workshop_folder(workshop: Workshop) -> str:
     return f"workshops/{workshop.pk}"
 
 
+def _contents(workshop: Workshop):
+    return (
+        list(workshop.sessions.order_by("number")),
+        list(workshop.participants.order_by("name", "pk")),
+        workshop_quizzes(workshop),
+    )
+
+
+def _sheets_path(workshop: Workshop, sessions, participants, quizzes) -> tuple[str, str]:
+    """(the pack's path, its fingerprint)."""
+    fingerprint = _fingerprint(workshop, sessions, participants, quizzes)
+    return f"{workshop_folder(workshop)}/sheets-{workshop.language}-{fingerprint}.pdf", fingerprint
+
+
+def _sheets_render(workshop: Workshop, sessions, participants, quizzes, progress=None) -> bytes:
+    """Each sheet laid out as a document of its own (its pages numbered "1 of 3" within it), then bound together;
+    `progress(done, total)` after each sheet."""
+    with translation.override(workshop.language):
+        sheets = _sheets(workshop, sessions, quizzes)
+    if not sheets:
+        return render_pdf(sheets_html(workshop, sessions, participants, quizzes, sheets=[]))
+    htmls = [sheets_html(workshop, sessions, participants, quizzes, sheets=[sheet]) for sheet in sheets]
+    return render_pdf_of_documents(htmls, progress=progress)
+
+
 def sheets_pdf(workshop: Workshop) -> bytes:
-    """The workshop's pack of sheets: read if this version is stored, else rendered once and stored."""
-    sessions = list(workshop.sessions.order_by("number"))
-    participants = list(workshop.participants.order_by("name", "pk"))
-    quizzes = workshop_quizzes(workshop)
-    name = f"sheets-{workshop.language}-{_fingerprint(workshop, sessions, participants, quizzes)}.pdf"
-    path = f"{workshop_folder(workshop)}/{name}"
+    """The workshop's pack of sheets, now: read if this version is stored, else rendered once and stored."""
+    sessions, participants, quizzes = _contents(workshop)
+    path, _fingerprint_ = _sheets_path(workshop, sessions, participants, quizzes)
 
     def render() -> bytes:
-        pdf = render_pdf(sheets_html(workshop, sessions, participants, quizzes))
-        older_files_remove(workshop, prefix="sheets-", keep=name)
+        pdf = _sheets_render(workshop, sessions, participants, quizzes)
+        older_files_remove(workshop, prefix="sheets-", keep=path.rsplit("/", 1)[-1])
         return pdf
 
     return pdf_build(path, render)
+
+
+# -- the pack built in the background (tasks.build_sheets_pack), its progress in SheetsPack ---------------------------
+
+
+def _sheets_job(workshop_pk: int) -> str:
+    return f"workshops/{workshop_pk}/sheets"
+
+
+def sheets_status(workshop: Workshop) -> tuple[SheetsPack | None, bool]:
+    """(the pack's record, whether its file holds what would be printed now). A pack that is missing or out of date
+    is queued, unless a live build is queued or leased already."""
+    sessions, participants, quizzes = _contents(workshop)
+    path, fingerprint = _sheets_path(workshop, sessions, participants, quizzes)
+    pack = SheetsPack.objects.filter(workshop=workshop).first()
+    if pack and pack.fingerprint == fingerprint and pack.path == path and pdf_exists(path):
+        return pack, True
+    if pdf_queue(job := _sheets_job(workshop.pk)):
+        pack, _created = SheetsPack.objects.update_or_create(
+            workshop=workshop,
+            defaults={
+                "fingerprint": fingerprint,
+                "done": 0,
+                "total": len(sessions) + len(quizzes),
+                "path": "",
+                "failed": False,
+            },
+        )
+        from lms.workshops.tasks import build_sheets_pack  # the task module imports this one
+
+        try:
+            build_sheets_pack.enqueue(workshop.pk)
+        except Exception:
+            pdf_unqueue(job)  # let the next request try again
+            raise
+        pack.refresh_from_db()  # built by now when tasks run at once (development, tests)
+        return pack, pack.fingerprint == fingerprint and pack.path == path
+    return pack, False
+
+
+def sheets_open(workshop: Workshop):
+    """The stored pack, open, if it holds what would be printed now; else None (and a build is under way)."""
+    pack, ready = sheets_status(workshop)
+    return pdf_open(pack.path) if ready else None
+
+
+def sheets_build(workshop_pk: int) -> str:
+    """Render the workshop's sheets as they are now and store the pack whole; returns its path."""
+    with pdf_lease(_sheets_job(workshop_pk), wait=WAIT_FOR_OTHER_BUILD):
+        workshop = Workshop.objects.get(pk=workshop_pk)
+        sessions, participants, quizzes = _contents(workshop)
+        path, fingerprint = _sheets_path(workshop, sessions, participants, quizzes)
+        total = len(sessions) + len(quizzes)
+        record = dict(fingerprint=fingerprint, done=0, total=total, path="", failed=False)
+        SheetsPack.objects.update_or_create(workshop=workshop, defaults=record)
+        pack = SheetsPack.objects.filter(workshop=workshop, fingerprint=fingerprint)
+        if not pdf_exists(path):
+            try:
+                pdf = _sheets_render(
+                    workshop, sessions, participants, quizzes, progress=lambda done, _total: pack.update(done=done)
+                )
+                pdf_save(path, pdf)
+            except Exception:
+                logger.exception("Could not build the sheets of workshop %s", workshop_pk)
+                pack.update(failed=True)
+                raise
+            older_files_remove(workshop, prefix="sheets-", keep=path.rsplit("/", 1)[-1])
+        pack.update(done=total, path=path)
+        return path
 
 
 def older_files_remove(workshop: Workshop, *, prefix: str, keep: str) -> None:

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from curriculum.models import CoursePage
 from curriculum.permissions import WORKSHOP_ROLES, institute_keys_of
@@ -194,6 +195,25 @@ class ImportForm(forms.Form):
         return upload
 
 
+def unknown_participants(pks: set[int], data) -> tuple[list[str], bool]:
+    """Participants a sheet names who are not in the workshop: (the names of those removed since the sheet was filled
+    in, as the sheet gives them; whether any is another workshop's). A removed one is left out and the rest is
+    recorded; another workshop's participant means a tampered form, refused whole."""
+    if not pks:
+        return [], False
+    if Participant.objects.filter(pk__in=pks).exists():
+        return [], True
+    return [data.get(f"n{pk}") or str(_("participant no. %(number)s") % {"number": pk}) for pk in sorted(pks)], False
+
+
+def removed_message(names: list[str]) -> str:
+    return ngettext(
+        "Not recorded for %(names)s: removed from the workshop since this sheet was filled in. The rest is recorded.",
+        "Not recorded for %(names)s: removed from the workshop since this sheet was filled in. The rest is recorded.",
+        len(names),
+    ) % {"names": ", ".join(names)}
+
+
 class AttendanceForm(forms.Form):
     """One session's attendance: a choice per participant (present, late, excused, absent), all in one form."""
 
@@ -223,7 +243,8 @@ class AttendanceForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         named = {int(match[1]) for key in self.data for match in [re.fullmatch(r"p(\d+)", key)] if match}
-        if named - set(self.participants):
+        self.removed, foreign = unknown_participants(named - set(self.participants), self.data)
+        if foreign:
             raise forms.ValidationError(FOREIGN_PARTICIPANT)
         return cleaned
 

@@ -208,3 +208,24 @@ class CertificatePack(models.Model):
 
     def __str__(self):
         return f"{self.workshop} · {self.done}/{self.total}"
+
+
+class SheetsPack(models.Model):
+    """The workshop's PDF of sign-in and results sheets, built in the background like the certificates pack: the
+    progress page reads how far the build is. `fingerprint` names everything printed on it (the workshop, its
+    sessions, participants and quizzes), so a change makes the pack out of date."""
+
+    workshop = models.OneToOneField(Workshop, on_delete=models.CASCADE, related_name="sheets_pack")
+    fingerprint = models.CharField(_("contents"), max_length=16)
+    done = models.PositiveIntegerField(_("sheets laid out"), default=0)
+    total = models.PositiveIntegerField(_("sheets"), default=0)
+    path = models.CharField(_("file"), max_length=200, blank=True)  # set once the file is stored whole
+    failed = models.BooleanField(_("failed"), default=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("sheets pack")
+        verbose_name_plural = _("sheets packs")
+
+    def __str__(self):
+        return f"{self.workshop} · {self.done}/{self.total}"

@@ -59,6 +59,20 @@ def participant_add(*, workshop: Workshop, name: str, learner=None, added_by=Non
         raise IntegrityError("no free claim code")
 
 
+def participant_update(*, participant: Participant, **details) -> Participant:
+    """Correct a participant's details (name, phone, organisation, stakeholder_group, gender). The held account of a
+    participant without one carries the corrected name too, until they claim it."""
+    with transaction.atomic():
+        for key, value in details.items():
+            setattr(participant, key, value)
+        participant.save(update_fields=list(details))
+        learner = participant.learner
+        if not participant.has_own_account and participant.claimed_at is None and "name" in details:
+            learner.display_name = participant.name[:150]
+            learner.save(update_fields=["display_name"])
+    return participant
+
+
 def workshop_save(*, workshop: Workshop, sessions: list[dict], user) -> Workshop:
     """Save a workshop and its sessions in one go. `sessions`: dicts of date, starts_at, duration_minutes, item_keys,
     with "session" (an existing one of this workshop, or None for a new one) and "delete"."""

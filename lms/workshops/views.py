@@ -204,6 +204,24 @@ def participant_add(request, workshop_id):
 
 
 @_facilitator
+def participant_edit(request, workshop_id, participant_id):
+    """Correct a participant's details: the name to print on the certificate, phone, organisation, group, gender."""
+    workshop = _workshop(request, workshop_id)
+    participant = selectors.participant_of(workshop, participant_id)
+    form = forms.ParticipantForm(request.POST or None, instance=participant)
+    if request.method == "POST" and form.is_valid():
+        services.participant_update(participant=participant, name=form.cleaned_data["name"], **form.details())
+        messages.success(request, _("The details of %(name)s are saved.") % {"name": participant.name})
+        return redirect("workshops:participants", workshop_id=workshop.pk)
+    return render(
+        request,
+        "lms/workshops/participant_edit.html",
+        {"workshop": workshop, "participant": participant, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@_facilitator
 def participant_remove(request, workshop_id, participant_id):
     workshop = _workshop(request, workshop_id)
     participant = selectors.participant_of(workshop, participant_id)
@@ -302,6 +320,8 @@ def attendance(request, workshop_id):
         return _attendance_page(request, workshop, session, sessions, form=form, status=400)
     session = form.cleaned_data["session"]
     changed = services.attendance_record(session=session, statuses=form.statuses(), recorded_by=request.user)
+    if form.removed:
+        messages.warning(request, forms.removed_message(form.removed))
     messages.success(
         request,
         ngettext(
@@ -474,16 +494,17 @@ def results(request, workshop_id):
 
     by_pk = {participant.pk: participant for participant in participants}
     entered: dict[int, dict[str, list[str]]] = {}
-    foreign = False
+    unknown = set()
     for key in request.POST:
         match = re.fullmatch(r"p(\d+)-(.+)", key)
         if not match:
             continue
         pk = int(match[1])
         if pk not in by_pk:
-            foreign = True
+            unknown.add(pk)
             continue
         entered.setdefault(pk, {})[match[2]] = request.POST.getlist(key)
+    removed, foreign = forms.unknown_participants(unknown, request.POST)
     errors: dict[int, dict[str, str]] = {}
     entries = []
     for pk, values in entered.items():
@@ -506,6 +527,8 @@ def results(request, workshop_id):
         )
         errors = outcome.errors
         if not errors:
+            if removed:
+                messages.warning(request, forms.removed_message(removed))
             if outcome.recorded:
                 messages.success(
                     request,

@@ -1,10 +1,13 @@
-"""A facilitator runs a workshop from a 360 px phone, in French: plans it, imports 20 participants from a CSV, records
-two sessions' attendance (the second with the connection cut and restored), and enters five participants' paper
-answers. Then the same sheets are sent many times at once (a replayed queue, two facilitators): recorded once."""
+"""A facilitator runs a workshop from a 360 px phone, in French: plans it, imports 20 participants from a CSV, downloads
+the sheets, records two sessions' attendance (the second with the connection cut and restored), enters five
+participants' paper answers and downloads the certificates pack; a participant then claims her record with her code
+and finds her certificate in "My learning". Then the same sheets are sent many times at once (a replayed queue, two
+facilitators): recorded once."""
 
 import csv
 import http.cookiejar
 import json
+import os
 import re
 import subprocess
 import urllib.parse
@@ -19,7 +22,7 @@ from playwright.sync_api import expect
 from tests.live_site import MANAGE, ROOT
 
 pytestmark = pytest.mark.browser
-SHOTS = Path("/tmp/workshop-screens")
+SHOTS = Path(os.environ.get("WORKSHOP_SCREENS", "/tmp/workshop-screens"))
 NAMES = [
     "Aïcha Ouédraogo", "ليلى حداد", "Nguyễn Thị Lan", "Moussa Keita", "Fatoumata Diarra", "Issa Sawadogo",
     "Mariam Traoré", "Boubacar Cissé", "Awa Konaté", "Seydou Coulibaly", "Trần Văn Minh", "Kadiatou Bah",
@@ -27,6 +30,9 @@ NAMES = [
     "Djeneba Koné", "عمر بن علي",
 ]  # fmt: skip
 PASSWORD = "landscape-facilitator"
+CLAIM_PASSWORD = "riziere-du-delta-2045"
+TITLE = "Atelier de Ouahigouya"
+SLOW = 30_000  # ms: a form of 20 participants, sent by the offline script, on a loaded test machine
 
 
 def shell(site_env, code: str) -> str:
@@ -68,7 +74,6 @@ def participants_csv(tmp_path: Path) -> Path:
 
 
 def shot(page, name):
-    SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
@@ -85,7 +90,28 @@ def mark_everyone(page, status: str):
         row.locator("label.segmented__option", has_text=status).click()
 
 
-def test_a_facilitator_runs_a_workshop_from_a_phone(site_url, site_env, phone, facilitator, tmp_path):
+def right_answers(site_env, quiz_key: str) -> dict[str, list[str]]:
+    """What a participant who got everything right ticked, read from the quiz's blocks on the server."""
+    return json.loads(
+        shell(
+            site_env,
+            "import json, uuid; from lms.workshops.demo import right_answers; "
+            "from lms.workshops.models import Workshop; from lms.workshops.selectors import workshop_quiz; "
+            f"w = Workshop.objects.get(title={TITLE!r}); "
+            f"print(json.dumps(right_answers(workshop_quiz(w, uuid.UUID({quiz_key!r})))))",
+        )
+    )
+
+
+def row_pk(row) -> str:
+    return re.match(r"p(\d+)-", row.locator("input[name^=p]").first.get_attribute("name")).group(1)
+
+
+def test_a_facilitator_runs_a_workshop_from_a_phone_and_a_participant_claims_her_certificate(
+    site_url, site_env, phone, facilitator, tmp_path
+):
+    """The whole journey, in French on a 360 px phone: plan, import, print, record (offline too), certify, claim."""
+    SHOTS.mkdir(exist_ok=True)
     log_in(phone, site_url, facilitator)
     phone.goto(site_url + "/fr/learning/")  # the facilitator's account says English: this workshop runs in French
     phone.get_by_role("navigation", name="Principal").get_by_role("link", name="Ateliers").click()
@@ -94,7 +120,7 @@ def test_a_facilitator_runs_a_workshop_from_a_phone(site_url, site_env, phone, f
 
     # Plan: the workshop, then its two sessions with the lessons and quiz they cover.
     phone.get_by_label("Formation").select_option(index=0)
-    phone.get_by_label("Titre").fill("Atelier de Ouahigouya")
+    phone.get_by_label("Titre").fill(TITLE)
     phone.get_by_label(re.compile(r"^Langue")).select_option("fr")
     phone.get_by_label("Lieu").fill("Ouahigouya, Burkina Faso")
     first_day = date.today()
@@ -122,21 +148,34 @@ def test_a_facilitator_runs_a_workshop_from_a_phone(site_url, site_env, phone, f
     phone.get_by_role("link", name="Importer une liste (CSV ou Excel)").click()
     phone.get_by_label("Fichier CSV ou Excel (XLSX)").set_input_files(str(participants_csv(tmp_path)))
     phone.get_by_role("button", name="Importer").click()
-    expect(phone.get_by_text("20 participants importés.")).to_be_visible()
+    expect(phone.get_by_text("20 participants importés.")).to_be_visible(timeout=SLOW)
     expect(phone.locator(".participant-list__name", has_text="ليلى حداد")).to_be_visible()
     fits_the_screen(phone)
 
+    # Print: the sign-in sheets (the PDF opens in the browser's viewer: fetched with the page's session instead).
+    phone.goto(workshop_url)
+    sheets = phone.get_by_role("link", name="Feuilles de présence et de résultats (PDF)").get_attribute("href")
+    sheets_pdf = phone.request.get(site_url + sheets, timeout=240_000)
+    assert sheets_pdf.status == 200 and sheets_pdf.headers["content-type"] == "application/pdf"
+    assert sheets_pdf.body().startswith(b"%PDF")
+
     # Session 1: one tap per participant, one form.
     phone.get_by_role("navigation", name="Cet atelier").get_by_role("link", name="Présences").click()
+    # The list starts near the top of the phone's screen: a compact header and a small session chooser above it.
+    first_row = phone.locator("fieldset.attendance-row").first.bounding_box()
+    phone.screenshot(path=str(SHOTS / "attendance-top.png"))
+    assert first_row["y"] < 350, f"the first participant is at y={first_row['y']}"
     mark_everyone(phone, "Présent")
     phone.locator("fieldset.attendance-row").nth(3).locator("label", has_text="En retard").click()
     fits_the_screen(phone)
     shot(phone, "attendance")
     phone.get_by_role("button", name="Enregistrer les présences").click()
-    expect(phone.get_by_text("Présences de la séance 1 enregistrées (20 changements).")).to_be_visible()
+    expect(phone.get_by_text("Présences de la séance 1 enregistrées (20 changements).")).to_be_visible(timeout=SLOW)
 
     # Session 2, with the connection cut: kept on the phone, sent when it is back.
-    phone.get_by_role("link", name=re.compile(r"Séance 2,")).click()
+    phone.get_by_label("Séance", exact=True).select_option(index=1)
+    phone.get_by_role("button", name="Afficher").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Présences, séance 2")
     phone.context.set_offline(True)
     mark_everyone(phone, "Absent")
     phone.locator("fieldset.attendance-row").first.locator("label", has_text="Excusé").click()
@@ -145,36 +184,85 @@ def test_a_facilitator_runs_a_workshop_from_a_phone(site_url, site_env, phone, f
         "Enregistré sur ce téléphone : ce sera envoyé au retour de la connexion."
     )
     shot(phone, "offline")
-    counted = "from lms.workshops.models import Attendance as A; print(A.objects.filter(session__number=2, session__workshop__title='Atelier de Ouahigouya').count())"  # noqa: E501
+    counted = f"from lms.workshops.models import Attendance as A; print(A.objects.filter(session__number=2, session__workshop__title={TITLE!r}).count())"  # noqa: E501
     assert shell(site_env, counted) == "0"
     phone.context.set_offline(False)
     expect(phone.locator(".offline-status")).to_have_text("Envoyé.", timeout=15000)
     assert shell(site_env, counted) == "20"
     expect(phone.locator("fieldset.attendance-row").first.locator("input[value=excused]")).to_be_checked()
 
-    # Paper answers of five participants, graded by the server.
-    phone.goto(workshop_url.replace("/edit/", "/"))
-    phone.get_by_role("link", name=re.compile(r"^Résultats sur papier")).first.click()
+    # Paper answers of five participants (every one right), graded by the server.
+    phone.goto(workshop_url)
+    quiz_links = phone.get_by_role("link", name=re.compile(r"^Résultats sur papier"))
+    quiz_urls = [link.get_attribute("href") for link in quiz_links.all()]
+    phone.goto(site_url + quiz_urls[0])
+    answers = right_answers(site_env, quiz_urls[0].rpartition("quiz=")[2])
     rows = phone.locator("fieldset.result-row")
     expect(rows).to_have_count(20)
     for row in rows.all()[:5]:
-        for cell in row.locator(".answer-cell").all():
-            options = cell.locator("label.segmented__option")
-            if options.count():
-                options.nth(1).click()  # the first choice (after "left blank"), or "true"
+        pk = row_pk(row)
+        for question, values in answers.items():
+            name = f"p{pk}-{question}"
+            if row.locator(f"input[type=text][name='{name}'], input:not([type])[name='{name}']").count():
+                row.locator(f"input[name='{name}']").fill(values[0])
             else:
-                cell.locator("input").fill("3")
+                for value in values:
+                    row.locator(f"label.segmented__option:has(input[name='{name}'][value='{value}'])").click()
+    claimer = rows.first.locator("legend").inner_text()
+    claimer_pk = row_pk(rows.first)
     fits_the_screen(phone)
     shot(phone, "results")
     phone.get_by_role("button", name="Enregistrer ces résultats").click()
-    expect(phone.get_by_text("5 résultats sur papier enregistrés.")).to_be_visible()
-    expect(phone.get_by_text(re.compile(r"saisi depuis le papier par"))).to_have_count(5)
+    expect(phone.get_by_text("5 résultats sur papier enregistrés.")).to_be_visible(timeout=SLOW)
+    expect(phone.get_by_text(re.compile(r"^100\s?%, saisi depuis le papier par"))).to_have_count(5)
+    # The course's other quizzes: only a score on paper, for the participant who will claim her record.
+    for url in quiz_urls[1:]:
+        phone.goto(site_url + url + "&mode=score")
+        phone.locator(f"#score-{claimer_pk}").fill("100")
+        phone.get_by_role("button", name="Enregistrer ces résultats").click()
+        expect(phone.get_by_text("1 résultat sur papier enregistré.")).to_be_visible(timeout=SLOW)
 
     # Follow: the group's grid and the progress per element.
     phone.get_by_role("navigation", name="Cet atelier").get_by_role("link", name="Suivi").click()
     expect(phone.locator("#workshop-grid tbody tr")).to_have_count(20)
     fits_the_screen(phone)
     shot(phone, "follow")
+
+    # Certify: the certificates pack, built in the background, then downloaded.
+    phone.get_by_role("link", name="Certificats à imprimer (PDF)").click()
+    phone.get_by_role("button", name="Délivrer les certificats et les préparer pour l’impression").click()
+    expect(phone.get_by_role("status").last).to_contain_text("certificat est prêt", timeout=60_000)
+    link = phone.get_by_role("link", name="Télécharger les certificats (PDF)").get_attribute("href")
+    pack = phone.request.get(site_url + link)
+    assert pack.status == 200 and pack.headers["content-type"] == "application/pdf"
+    assert pack.body().startswith(b"%PDF")
+    phone.goto(workshop_url + "claim-codes/")
+    code = phone.get_by_role("row", name=re.compile(re.escape(claimer))).locator("td.code").inner_text()
+    code = code.replace("-", "")
+    fits_the_screen(phone)
+    phone.get_by_role("button", name="Se déconnecter").click()
+
+    # The participant, at home, claims her record with the code and finds her certificate.
+    phone.goto(site_url + "/fr/workshops/claim/")
+    phone.get_by_label("Code de récupération").fill(f"{code[:5].lower()} {code[5:]}")
+    phone.get_by_role("button", name="Vérifier le code").click()
+    expect(phone.get_by_text(claimer).first).to_be_visible()
+    phone.get_by_label("Adresse e-mail").fill("participant-claim@example.org")
+    phone.get_by_label(re.compile(r"^Mot de passe")).fill(CLAIM_PASSWORD)
+    phone.get_by_label("Confirmation du mot de passe").fill(CLAIM_PASSWORD)
+    phone.get_by_role("button", name="Créer mon compte").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Mon apprentissage")
+    expect(phone.get_by_role("status").first).to_contain_text(TITLE)
+    expect(phone.locator("a[href*='/learning/certificates/']").first).to_be_visible()
+    fits_the_screen(phone)
+    shot(phone, "my-learning")
+
+    # The code worked once.
+    phone.get_by_role("button", name="Se déconnecter").click()
+    phone.goto(site_url + "/fr/workshops/claim/")
+    phone.get_by_label("Code de récupération").fill(code)
+    phone.get_by_role("button", name="Vérifier le code").click()
+    expect(phone.get_by_role("alert")).to_contain_text("déjà été utilisé")
 
 
 def _opener(site_url, email):
