@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SOAK_SECONDS ?= 60
+# lms/settings/base.py reads them too: links, QR codes and the printed logins carry the address served.
+export HOST PORT
 
 .PHONY: run test test-postgres bench install system-packages migrate demo messages lint format clean
 

@@ -1,9 +1,12 @@
 import json
+import logging
 import re
 from io import BytesIO
 
 from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
 from django.http import Http404, JsonResponse, QueryDict
+from django.middleware.gzip import GZipMiddleware
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
@@ -11,8 +14,28 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 from wagtail.models import Site
 from wagtail.views import serve as wagtail_serve
+
+# What is worth compressing: text. Images, PDFs and fonts are compressed already (a PDF also keeps its
+# Content-Length, so the browser shows the download's progress).
+COMPRESSIBLE_TYPES = ("text/", "application/json", "application/javascript", "image/svg+xml", "application/xml")
+
+
+class CompressionMiddleware(GZipMiddleware):
+    """Django's gzip compression, for text only and never for part of a file (a 206 answer to a Range request).
+
+    Pages carry secrets (the CSRF token, a learner's answers) next to what a visitor can put in them (a search term):
+    compressed, they would be open to BREACH. Django's middleware pads each response with random bytes in the gzip
+    header ("Heal The Breach", Django 4.2+), and the CSRF token is masked anew on every response."""
+
+    def process_response(self, request, response):
+        content_type = response.get("Content-Type", "")
+        if response.status_code == 206 or not content_type.startswith(COMPRESSIBLE_TYPES):
+            return response
+        return super().process_response(request, response)
+
 
 # Addresses printed on paper (QR codes) carry no language prefix and must answer for themselves, 404 included.
 UNPREFIXED_PATHS = ("/verify/",)
@@ -195,3 +218,42 @@ class NulCharacterMiddleware:
         if request.content_type == "application/json" or "application/json" in request.headers.get("Accept", ""):
             return JsonResponse({"error": str(message)}, status=400)
         return render(request, "lms/bad_characters.html", {"message": message}, status=400)
+
+
+DJANGO_404_PARAMETER = "django-404"
+debug_log = logging.getLogger("lms.debug")
+
+
+class RealNotFoundPageMiddleware:
+    """With DEBUG on (`make run`), a 404 is the site's own translated page, as visitors see it, not Django's English
+    debug page: its reason goes to the console instead, and `?django-404` on the address still shows Django's page
+    (the URL patterns it tried). Last in MIDDLEWARE, so the language is chosen and the session read first."""
+
+    def __init__(self, get_response):
+        if not settings.DEBUG:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if DJANGO_404_PARAMETER not in request.GET:
+            try:  # no URL pattern matches: Django answers before any view, so process_exception never sees it
+                resolve(request.path_info, getattr(request, "urlconf", None))
+            except Resolver404 as error:
+                return self.not_found(request, error)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, Http404) and DJANGO_404_PARAMETER not in request.GET:
+            return self.not_found(request, exception)
+        return None
+
+    @staticmethod
+    def not_found(request, exception):
+        reason = exception.args[0] if exception.args and isinstance(exception.args[0], str) else "no URL matches"
+        debug_log.warning(
+            "Not Found: %s (%s). The page shown is the site's own; add ?%s to see Django's.",
+            request.path,
+            reason,
+            DJANGO_404_PARAMETER,
+        )
+        return page_not_found(request, exception)

@@ -31,10 +31,10 @@ def runserver(port: int) -> list[str]:
 
 
 @contextmanager
-def serving(env: dict, command=runserver, start_timeout: float = 60, **popen):
-    """A server started by `command(port)` (runserver unless said) in a subprocess with this environment, once it
-    answers; yields its base URL."""
-    port = free_port()
+def serving(env: dict, command=runserver, start_timeout: float = 60, port: int | None = None, **popen):
+    """A server started by `command(port)` (runserver unless said) in a subprocess with this environment, on that
+    port (a free one unless said), once it answers; yields its base URL."""
+    port = port or free_port()
     server = subprocess.Popen(
         command(port),
         cwd=ROOT,

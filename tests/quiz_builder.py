@@ -192,3 +192,38 @@ def start(client, quiz: QuizPage, language: str = "en") -> QuizAttempt:
 
 def submit(client, attempt: QuizAttempt, answers: dict[str, list[str]], language: str = "en"):
     return client.post(f"/{language}/learning/quizzes/attempts/{attempt.pk}/submit/", form(answers))
+
+
+# -- the demo's own quizzes, for flows through a whole course (the tests above build their own quizzes) -------------
+
+
+def demo_quiz(language: str, module_number: int = 1) -> QuizPage:
+    """The demo course's quiz number `module_number` (in tree order), in a language."""
+    english = QuizPage.objects.filter(locale__language_code="en").order_by("path")[module_number - 1]
+    return QuizPage.objects.get(translation_key=english.translation_key, locale__language_code=language)
+
+
+def demo_right_answers(quiz: QuizPage) -> dict[str, list[str]]:
+    """What a learner who gets every question right submits, as each question kind says."""
+    return {question.id: question.block.right_submission(question.value) for question in quiz.questions}
+
+
+def demo_wrong_answers(quiz: QuizPage) -> dict[str, list[str]]:
+    """A submission that gets every question wrong: another choice, the other truth value, a number or text no
+    author accepts, the items in reverse."""
+    answers = {}
+    for question in quiz.questions:
+        right = question.block.right_submission(question.value)
+        kind = question.block_type
+        if kind in ("single_choice", "multiple_choice"):
+            others = [choice.id for choice in question.value["choices"].bound_blocks if choice.id not in right]
+            answers[question.id] = others[:1]
+        elif kind == "true_false":
+            answers[question.id] = ["false" if right == ["true"] else "true"]
+        elif kind == "numeric":
+            answers[question.id] = ["99999"]
+        elif kind == "ordering":
+            answers[question.id] = list(reversed(right))
+        else:
+            answers[question.id] = ["definitely not this"]
+    return answers

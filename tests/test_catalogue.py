@@ -77,6 +77,19 @@ def test_catalogue_cards_show_elements_and_languages(client):
     assert second_course.languages == ["en", "fr"]
 
 
+def test_catalogue_covers_come_in_several_widths_for_small_screens(client):
+    import re
+
+    page = client.get(CourseIndexPage.objects.get(locale__language_code="fr").url).content.decode()
+    covers = re.findall(r"<img [^>]+>", page.split('class="course-cards"')[1])
+    assert covers, "the demo courses have covers"
+    for cover in covers:
+        widths = re.findall(r" (\d+)w", re.search(r'srcset="([^"]+)"', cover).group(1))
+        assert widths == ["360", "640", "960"], cover
+        assert 'sizes="(max-width: 46rem) 100vw, 46rem"' in cover and 'loading="lazy"' in cover
+        assert re.search(r'src="[^"]+\.webp"', cover) and 'alt=""' in cover
+
+
 def test_search_finds_lessons_in_the_visitors_language(client):
     french = CourseIndexPage.objects.get(locale__language_code="fr")
     response = client.get(french.url, {"q": "partenariat"})

@@ -339,3 +339,23 @@ def test_a_damaged_image_upload_is_refused_with_a_translated_message(client, ins
     profile.save()
     in_french = client.post("/admin/images/add/", {"title": "F", "file": _damaged(kind), "collection": collection})
     assert DAMAGED_FR in in_french.content.decode()
+
+
+def test_submitting_a_huge_answer_keeps_no_more_of_it_than_autosave_would(learner_client):
+    """A 1 MB answer is refused; the attempt's draft (shown on the quiz page) keeps the same bounded answer as
+    autosave, never the megabyte."""
+    quiz, questions = six_kind_quiz()
+    attempt = start(learner_client, quiz)
+    short = by_kind(questions, "short_text")
+    huge = "a" * (1024 * 1024)
+    response = submit(learner_client, attempt, {**right_answers(questions), short.id: [huge]})
+    assert response.status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.is_open
+    stored = len(json.dumps(attempt.draft).encode())
+    assert stored < 20_000, stored
+    saved_elsewhere = start(learner_client, quiz)
+    learner_client.post(f"/en/learning/quizzes/attempts/{attempt.pk}/save/", {f"q-{short.id}": huge})
+    saved_elsewhere.refresh_from_db()
+    assert attempt.draft[short.id] == saved_elsewhere.draft[short.id]
+    assert len(learner_client.get(quiz.url).content) < 100_000

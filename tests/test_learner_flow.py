@@ -12,7 +12,7 @@ from curriculum.models import CoursePage, QuizPage
 from curriculum.selectors.structure import course_structures
 from lms.progress import services
 from tests.conftest import lesson_in
-from tests.test_quizzes import quiz_in, right_answers, start, submit, wrong_answers
+from tests.quiz_builder import demo_quiz, demo_right_answers, demo_wrong_answers, start, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -73,15 +73,15 @@ def test_mark_as_complete_says_which_lesson_was_completed(learner_client):
 
 
 def test_a_passed_quiz_continues_to_the_next_item_and_a_failed_one_does_not(learner_client):
-    quiz = quiz_in("en", 1)
+    quiz = demo_quiz("en", 1)
     items = course_items()
     following = items[[item.pk for item in items].index(quiz.pk) + 1]
     failed = start(learner_client, quiz)
-    submit(learner_client, failed, wrong_answers(quiz))
+    submit(learner_client, failed, demo_wrong_answers(quiz))
     page = learner_client.get(f"/en/learning/quizzes/attempts/{failed.pk}/").content.decode()
     assert ">Continue</a>" not in page
     passed = start(learner_client, quiz)
-    submit(learner_client, passed, right_answers(quiz))
+    submit(learner_client, passed, demo_right_answers(quiz))
     page = learner_client.get(f"/en/learning/quizzes/attempts/{passed.pk}/").content.decode()
     assert f'<a class="button" href="{following.url}" rel="next">Continue</a>' in page
     assert f"Next lesson: {following.title}" in page
@@ -95,7 +95,7 @@ def test_the_last_quiz_congratulates_and_links_to_the_certificate(learner_client
     for item in items[:-1]:
         services.item_complete(learner=learner, item=item)
     attempt = start(learner_client, last)
-    submit(learner_client, attempt, right_answers(last))
+    submit(learner_client, attempt, demo_right_answers(last))
     page = learner_client.get(f"/en/learning/quizzes/attempts/{attempt.pk}/").content.decode()
     certificate = learner.certificates.get()
     assert "Congratulations: you have completed “Integrated landscape management: the five elements”!" in page
@@ -122,7 +122,7 @@ def test_the_last_lesson_leads_to_the_certificate_on_the_course_page(learner_cli
     [("each_attempt", True, True), ("passed_or_last", False, True), ("never", False, False)],
 )
 def test_the_author_chooses_when_answers_show_and_the_quiz_says_so(learner_client, reveal, after_fail, after_pass):
-    quiz = quiz_in("en", 1)
+    quiz = demo_quiz("en", 1)
     quiz.reveal_answers = reveal
     quiz.save_revision().publish()
     explanations = [block.value["explanation"].source for block in quiz.questions]
@@ -136,7 +136,7 @@ def test_the_author_chooses_when_answers_show_and_the_quiz_says_so(learner_clien
     assert said in learner_client.get(quiz.url).content.decode()  # said before starting, in the quiz's facts
     failed = start(learner_client, quiz)
     assert explanation not in learner_client.get(quiz.url).content.decode()
-    submit(learner_client, failed, wrong_answers(quiz))
+    submit(learner_client, failed, demo_wrong_answers(quiz))
     review = learner_client.get(f"/en/learning/quizzes/attempts/{failed.pk}/").content.decode()
     assert ("Right answer:" in review) is after_fail
     assert (explanation in review) is after_fail
@@ -145,26 +145,26 @@ def test_the_author_chooses_when_answers_show_and_the_quiz_says_so(learner_clien
     taking = start(learner_client, quiz)
     quiz_page = learner_client.get(quiz.url).content.decode()
     assert explanation not in quiz_page and "Right answer:" not in quiz_page
-    submit(learner_client, taking, right_answers(quiz))
+    submit(learner_client, taking, demo_right_answers(quiz))
     review = learner_client.get(f"/en/learning/quizzes/attempts/{taking.pk}/").content.decode()
     assert (explanation in review) is after_pass
 
 
 def test_never_holds_the_answers_back_even_after_the_last_attempt(learner_client):
-    quiz = quiz_in("en", 1)
+    quiz = demo_quiz("en", 1)
     quiz.reveal_answers = "never"
     quiz.attempts_allowed = 1
     quiz.save_revision().publish()
     attempt = start(learner_client, quiz)
-    submit(learner_client, attempt, wrong_answers(quiz))
+    submit(learner_client, attempt, demo_wrong_answers(quiz))
     review = learner_client.get(f"/en/learning/quizzes/attempts/{attempt.pk}/").content.decode()
     assert "Right answer:" not in review
 
 
 def test_the_failed_attempt_review_is_valid_html_with_a_title_of_its_own(learner_client):
-    quiz = quiz_in("fr", 1)
+    quiz = demo_quiz("fr", 1)
     attempt = start(learner_client, quiz, "fr")
-    submit(learner_client, attempt, wrong_answers(quiz), "fr")
+    submit(learner_client, attempt, demo_wrong_answers(quiz), "fr")
     review = parsed(learner_client.get(f"/fr/learning/quizzes/attempts/{attempt.pk}/").content.decode())
     quiz_page = parsed(learner_client.get(quiz.url).content.decode())
     assert review.forms_in_p == 0 and quiz_page.forms_in_p == 0

@@ -60,6 +60,7 @@ def test_admin_shows_a_validation_message_not_an_error_page(client, admin_user):
             "pass_mark": 70,
             "score_policy": "best",
             "feedback_mode": "answers",
+            "reveal_answers": "passed_or_last",
             "action-publish": "publish",
         }
     )
@@ -90,6 +91,7 @@ def test_admin_refuses_an_ordering_whose_items_cannot_be_told_apart(client, admi
             "pass_mark": 70,
             "score_policy": "best",
             "feedback_mode": "answers",
+            "reveal_answers": "passed_or_last",
             "action-publish": "publish",
         }
     )

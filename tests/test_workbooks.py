@@ -163,16 +163,33 @@ def test_a_facilitator_gets_only_their_own_institutes_facilitator_edition(client
     assert client.get(facilitator_edition_url(module(1))).status_code == 403, "another institute's answer keys"
     own = client.get(facilitator_edition_url(sahel_course))
     assert own.status_code == 200 and own["Content-Type"] == "application/pdf"
-    assert "edition=facilitator" in client.get(sahel_course.url).content.decode()
-    assert "edition=facilitator" not in client.get(module(1).url).content.decode()
+    assert 'value="facilitator"' in client.get(sahel_course.url).content.decode()
+    assert 'value="facilitator"' not in client.get(module(1).url).content.decode()
 
 
 def test_course_page_offers_workbooks_in_each_language_the_course_exists_in(client, demo_course, learner):
     page = client.get(demo_course.url).content.decode()
-    for code in ("en", "fr", "es"):
-        assert f"/en/learning/workbooks/{demo_course.translation_key}/?language={code}&amp;edition=learner" in page
-    assert "?language=pt" not in page
-    assert "edition=facilitator" not in page
+    form = re.search(r'<form class="workbook-choice".*?</form>', page, re.S).group(0)
+    assert f'action="/en/learning/workbooks/{demo_course.translation_key}/"' in form and 'method="get"' in form
+    assert re.findall(r'<option value="(\w+)"', form) == ["en", "fr", "es"], "no Portuguese: not written in it"
+    assert 'value="facilitator"' not in form and '<input type="hidden" name="edition" value="learner">' in form
+
+
+def test_one_form_chooses_the_workbook_labelled_for_keyboards_and_screen_readers(client, demo_course):
+    translation.activate("fr")
+    french = CoursePage.objects.get(translation_key=demo_course.translation_key, locale__language_code="fr")
+    page = client.get(french.url)
+    form = re.search(r'<form class="workbook-choice".*?</form>', page.content.decode(), re.S).group(0)
+    assert form.count("<a ") == 0 and form.count("<button") == 1, "one choice, one button, instead of six links"
+    assert '<label for="workbook-language">Langue</label>' in form and 'id="workbook-language"' in form
+    assert '<option value="fr" lang="fr" selected>' in form, "the page's language first chosen"
+    assert "<legend>Format du papier</legend>" in form
+    assert re.findall(r'name="paper" value="(\w+)"', form) == ["a4", "letter"] and "checked" in form
+    assert "Télécharger le cahier" in form
+    chosen = re.search(r'action="([^"]+)"', form).group(1) + "?language=es&paper=letter&edition=learner"
+    response = client.get(chosen)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert 'filename="workbook-es-learner-letter.pdf"' in response["Content-Disposition"]
 
 
 def test_bad_workbook_requests_get_a_clear_404(client):
@@ -296,3 +313,58 @@ def test_a_quiz_of_every_kind_prints_without_answers_and_its_key_holds_them():
     assert learner_html.count('class="box box--number"') == 4, "a box per item of the ordering, to write its place in"
     key = "1. Agree a vision · 2. Choose actions · 3. Fund them · 4. Track results"
     assert key not in learner_html and key in facilitator_html
+
+
+def test_publishing_queues_every_workbook_of_the_course_so_a_download_is_a_file_read(
+    client, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from lms.pdf.store import pdf_open
+
+    settings.TASKS = {**settings.TASKS, "workbooks": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    root = module(3)
+    course = root.get_parent().specific
+    with django_capture_on_commit_callbacks(execute=True):
+        root.save_revision().publish()
+    queued = {tuple(task.args_kwargs["args"]) for task in DBTaskResult.objects.ready()}
+    # The course is written in English, French and Spanish; its third module in English and French only.
+    for page, languages in ((root, ("en", "fr")), (course, ("en", "fr", "es"))):
+        for language in languages:
+            for edition in ("learner", "facilitator"):
+                for paper in ("a4", "letter"):
+                    assert (str(page.translation_key), language, edition, paper) in queued
+    assert len(queued) == 5 * 2 * 2, "nothing else: no Portuguese, no Spanish module"
+
+    one = DBTaskResult.objects.ready().get(args_kwargs__args=[str(root.translation_key), "en", "learner", "a4"])
+    DBTaskResult.objects.ready().exclude(pk=one.pk).delete()  # the rest would take the worker a minute
+    run_queued_workbook_tasks()
+    order = WorkbookOrder(page_key=root.translation_key, language="en")
+    assert pdf_open(services.expected_workbook_path(order, services.workbook_root(order))) is not None, "built"
+    response = client.get(f"/en/learning/workbooks/{root.translation_key}/?language=en&edition=learner&paper=a4")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert not DBTaskResult.objects.ready().exists(), "read from the file, nothing queued"
+
+
+def test_publishing_builds_nothing_ahead_when_tasks_run_at_once(django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    with django_capture_on_commit_callbacks(execute=True):
+        module(3).save_revision().publish()
+    assert not DBTaskResult.objects.exists()
+    assert not services.builds_in_background()
+
+
+def test_the_choice_says_each_built_workbooks_size_and_page_count(client, tmp_path):
+    root = module(2)
+    before = client.get(root.url).content.decode()
+    assert " pages, " not in before, "nothing built yet: nothing to say"
+    pdf = client.get(f"/en/learning/workbooks/{root.translation_key}/?language=en&edition=learner&paper=a4")
+    content = b"".join(pdf.streaming_content)
+    (tmp_path / "book.pdf").write_bytes(content)
+    info = subprocess.run(["pdfinfo", str(tmp_path / "book.pdf")], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    page = client.get(root.url).content.decode()
+    size = f"{len(content) / 1024:.1f}\xa0KB"
+    assert f'<option value="en" lang="en" selected>English ({pages} pages, {size})</option>' in page, size
+    assert "Sizes are those of the learner edition on A4." in page

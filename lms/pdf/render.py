@@ -63,6 +63,12 @@ def render_pdf(html: str, *, variant: str | None = None) -> bytes:
     return document.write_pdf(pdf_tags=True, pdf_variant=variant)
 
 
+def render_pdf_and_count(html: str) -> tuple[bytes, int]:
+    """render_pdf, and how many pages the PDF has."""
+    document = HTML(string=html, base_url=LOCAL_BASE_URL, url_fetcher=LocalFilesOnly()).render()
+    return document.write_pdf(pdf_tags=True), len(document.pages)
+
+
 def render_pdf_of_documents(htmls, *, progress=None) -> bytes:
     """One PDF of several HTML documents, each keeping its own @page rules (a pack of certificates, one per page).
     `progress(done, total)` is called after each document is laid out, which is where the time goes."""

@@ -43,6 +43,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside every middleware that writes the body; above WhiteNoise, so static files without a compressed copy (the
+    # development server's, which come straight from static/) are compressed too (lms.middleware.CompressionMiddleware).
+    "lms.middleware.CompressionMiddleware",
     "lms.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lms.middleware.NulCharacterMiddleware",  # before sessions: it drops a session cookie holding a NUL
@@ -54,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "lms.middleware.RealNotFoundPageMiddleware",  # DEBUG only: the translated 404 page instead of Django's
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -135,7 +139,12 @@ STORAGES = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 WAGTAIL_SITE_NAME = "Landscape Academy"
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The site's own address, in emails, QR codes and printed links: on a development machine the one `make run` serves
+# (its HOST and PORT, which the Makefile passes on), so `make run PORT=8101` prints and encodes port 8101.
+_host = os.environ.get("HOST", "").strip() or "127.0.0.1"
+_port = os.environ.get("PORT", "").strip() or "8000"
+DEV_SERVER_URL = "http://{}:{}".format(f"[{_host}]" if ":" in _host and not _host.startswith("[") else _host, _port)
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", DEV_SERVER_URL)
 # "simple": no English stemming applied to French or Spanish text on PostgreSQL (SQLite never stems).
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}}
 # A page translated in the admin where the language had no page yet starts as a draft. (Where the language shows an

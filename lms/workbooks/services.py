@@ -1,6 +1,7 @@
 """Workbooks: a course or module printed for a workshop, in one language and edition, cached per content version."""
 
 import hashlib
+import logging
 import re
 import uuid
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from babel.dates import format_date
 from django.conf import settings
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
@@ -18,9 +20,9 @@ from django_tasks_db.models import DBTaskResult
 from curriculum.i18n import language_name, language_name_in
 from curriculum.models import CoursePage, ModulePage
 from curriculum.printing import FACILITATOR, LEARNER, Printable, printable
-from curriculum.selectors.languages import live_page
-from lms.pdf.render import render_pdf
-from lms.pdf.store import pdf_exists, pdf_lease, pdf_save
+from curriculum.selectors.languages import live_page, written_versions
+from lms.pdf.render import render_pdf_and_count
+from lms.pdf.store import pdf_exists, pdf_lease, pdf_queue, pdf_save, pdf_unqueue
 
 EDITIONS = (LEARNER, FACILITATOR)
 PAPERS = {"a4": "A4", "letter": "letter"}
@@ -176,6 +178,69 @@ def workbook_build(order: WorkbookOrder, progress=None) -> str:
         report(2, 4, _("Writing the pages"))
         html = workbook_html(book, order)
         report(3, 4, _("Laying out the pages"))
-        pdf_save(path, render_pdf(html))
+        pdf, pages = render_pdf_and_count(html)
+        pdf_save(path, pdf)
+        cache.set(_facts_key(order), {"bytes": len(pdf), "pages": pages}, timeout=None)
         report(4, 4, _("Done"))
         return path
+
+
+def _facts_key(order: WorkbookOrder) -> str:
+    return f"workbook-facts:{workbook_job(order)}"
+
+
+def workbook_facts(orders: list[WorkbookOrder]) -> dict[WorkbookOrder, dict]:
+    """Size in bytes and page count of the last file built of each of these workbooks (any content version: an
+    edit changes them little), for the orders built at least once; read from the cache in one round trip."""
+    found = cache.get_many([_facts_key(order) for order in orders])
+    return {order: found[_facts_key(order)] for order in orders if _facts_key(order) in found}
+
+
+def workbook_enqueue(order: WorkbookOrder) -> bool:
+    """Queue a build of this workbook unless one is queued or leased by a live process. True if queued now.
+
+    A build whose worker died has let its lease lapse, so it is queued again (and its task record closed)."""
+    from lms.workbooks.tasks import build_workbook  # the task module imports this one
+
+    if not pdf_queue(job := workbook_job(order)):
+        return False
+    workbook_builds_abandon(order)
+    try:
+        build_workbook.enqueue(str(order.page_key), order.language, order.edition, order.paper)
+    except Exception:
+        pdf_unqueue(job)  # let the next request try again
+        raise
+    return True
+
+
+def builds_in_background() -> bool:
+    """Whether the "workbooks" queue has a worker of its own (settings.TASKS): then publishing builds every
+    workbook of the course ahead of the first download. Run at once (development, tests), each publish would wait
+    for a dozen PDFs, so the first download builds its file instead."""
+    from django_tasks import task_backends
+
+    return not task_backends["workbooks"].__class__.__name__.startswith("Immediate")
+
+
+def workbooks_build_after_publish(page) -> list[WorkbookOrder]:
+    """Queue every workbook (each language it is written in, both editions, both paper sizes) of the course and the
+    module a just-published page belongs to. Returns what was queued."""
+    ancestors = page.get_ancestors(inclusive=True).specific()
+    roots = [ancestor for ancestor in ancestors if isinstance(ancestor, CoursePage | ModulePage)]
+    queued = []
+    for root in roots:
+        languages = written_versions(keys=[root.translation_key]).values_list("locale__language_code", flat=True)
+        for language in sorted(set(languages) & set(dict(settings.LANGUAGES))):
+            for edition in EDITIONS:
+                for paper in PAPERS:
+                    order = WorkbookOrder(root.translation_key, language, edition, paper)
+                    if workbook_enqueue(order):
+                        queued.append(order)
+    return queued
+
+
+def workbooks_build_after_publish_safely(page) -> None:
+    try:
+        workbooks_build_after_publish(page)
+    except Exception:
+        logging.getLogger(__name__).exception("Could not queue the workbooks of %s after it was published", page)

@@ -8,9 +8,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from curriculum.permissions import can_print_facilitator_edition
-from lms.pdf.store import pdf_open, pdf_queue, pdf_unqueue
+from lms.pdf.store import pdf_open
 from lms.workbooks import services
-from lms.workbooks.tasks import build_workbook
 
 
 def download(request, page_key: uuid.UUID):
@@ -32,15 +31,9 @@ def download(request, page_key: uuid.UUID):
         return render(request, "lms/workbooks/facilitators_only.html", status=403)
     path = services.expected_workbook_path(order, root)
     stored = pdf_open(path)
-    # Queued unless a build is queued or leased by a live process: a build whose worker died has let its lease
-    # lapse, so this request queues it again for the next worker.
-    if stored is None and pdf_queue(job := services.workbook_job(order)):
-        services.workbook_builds_abandon(order)  # a build still marked running here lost its worker
-        try:
-            build_workbook.enqueue(str(order.page_key), order.language, order.edition, order.paper)
-        except Exception:
-            pdf_unqueue(job)  # let the next request try again
-            raise
+    # Normally built when the course was published (lms.workbooks.apps); else queued now, unless a build is queued
+    # or running already.
+    if stored is None and services.workbook_enqueue(order):
         stored = pdf_open(path)  # built by now when tasks run at once (development, tests)
     if stored is None:
         return render(request, "lms/workbooks/preparing.html", status=202)

@@ -36,7 +36,7 @@ def test_a_learner_on_a_phone_knows_where_they_are_and_what_comes_next(site_url,
 
     # The pager says what comes next and the learner's state, on one line.
     next_label = phone.locator(".pager__next .pager__label")
-    expect(next_label).to_have_text(re.compile(r"^Leçon suivante · ○ Non commencée$"))
+    expect(next_label).to_have_text(re.compile(r"^Leçon suivante · ○ Non commencée\s*$"))
     assert one_line(next_label)
 
     phone.get_by_role("button", name="Marquer comme terminée").click()
@@ -48,7 +48,7 @@ def test_a_learner_on_a_phone_knows_where_they_are_and_what_comes_next(site_url,
     # The module's quiz: the pager shows the state of the lesson before it; the facts say what a review shows.
     phone.goto(site_url + QUIZ_FR)
     expect(phone.locator(".pager__previous .pager__label")).to_have_text(
-        re.compile(r"^Leçon précédente · ○ Non commencée$")
+        re.compile(r"^Leçon précédente · ○ Non commencée\s*$")
     )
     expect(phone.locator(".quiz-facts")).to_contain_text(
         "Les bonnes réponses et les explications s’affichent une fois le quiz réussi."

@@ -107,6 +107,6 @@ class Command(BaseCommand):
                     raise CommandError(f"Load the demo first (manage.py load_demo): there is no institute {slug}.")
                 user.groups.add(getattr(institute, role))
             self.stdout.write(
-                f"{account['role']:<42} http://127.0.0.1:8000{account['where']:<20} "
+                f"{account['role']:<42} {settings.PUBLIC_BASE_URL}{account['where']:<20} "
                 f"{account['email']} / {account['password']}"
             )

@@ -20,7 +20,7 @@ class Command(BaseCommand):
             .first()
         )
         with translation.override(workshop.language):
-            base = settings.PUBLIC_BASE_URL if settings.PUBLIC_BASE_URL else "http://127.0.0.1:8000"
+            base = settings.PUBLIC_BASE_URL
             claim = base + reverse("workshops:claim")
             sheets = base + reverse("workshops:sheets", args=[workshop.pk])
         self.stdout.write(
