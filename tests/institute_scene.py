@@ -19,7 +19,7 @@ from wagtail.models import Page
 from curriculum.models import CoursePage, Institute, LessonPage
 from lms.certificates.models import Certificate
 from lms.certificates.services import certificate_issue
-from tests.conftest import FIRST_INSTITUTE, SECOND_INSTITUTE
+from tests.helpers import FIRST_INSTITUTE, SECOND_INSTITUTE
 
 SLUGS = (FIRST_INSTITUTE, SECOND_INSTITUTE)
 TAGS = {FIRST_INSTITUTE: "Alder", SECOND_INSTITUTE: "Baobab"}  # unique words that name each institute's things

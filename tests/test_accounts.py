@@ -8,7 +8,7 @@ from django.core import mail
 from django.test import Client
 
 from lms.progress.models import Enrolment, LessonProgress
-from tests.conftest import lesson_in
+from tests.helpers import lesson_in
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()

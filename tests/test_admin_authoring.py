@@ -89,7 +89,7 @@ def test_pages_in_every_locale_share_one_site_root():
 
 def test_admin_home_shows_each_institutes_courses_with_learner_figures(editor_client, demo_course, learner):
     from lms.progress import services as progress
-    from tests.conftest import lesson_in
+    from tests.helpers import lesson_in
 
     progress.item_complete(learner=learner, item=lesson_in("en", 1, 1))
     page = editor_client.get("/admin/").content.decode()

@@ -13,7 +13,7 @@ from lms.certificates import services
 from lms.certificates.models import CODE_ALPHABET, Certificate
 from lms.pdf.render import BlockedURL, LocalFilesOnly, pdf_storage, render_pdf
 from lms.progress import services as progress
-from tests.conftest import lesson_in
+from tests.helpers import lesson_in
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()

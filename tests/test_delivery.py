@@ -10,9 +10,9 @@ import sys
 import pytest
 from django.test import Client
 
-from tests.conftest import lesson_in
+from tests.helpers import lesson_in
 from tests.live_site import ROOT
-from tests.test_quizzes import quiz_in, start
+from tests.quiz_builder import demo_quiz, start
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +80,7 @@ def test_the_production_settings_compress_with_djangos_breach_padding():
 
 
 def test_every_learner_page_is_under_100_kb_of_html_css_and_javascript(learner_client, catalogue_en, demo_course):
-    quiz = quiz_in("fr", 1)
+    quiz = demo_quiz("fr", 1)
     start(learner_client, quiz, "fr")  # the quiz page at its heaviest: an attempt open, its script loaded
     pages = {
         "catalogue": "/fr/formations/",

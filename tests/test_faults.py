@@ -28,7 +28,7 @@ from lms.certificates.services import certificate_issue, certificate_pdf, certif
 from lms.pdf.render import pdf_storage
 from lms.progress.models import Enrolment, LessonProgress
 from lms.workbooks.services import WorkbookOrder, expected_workbook_path
-from tests.conftest import lesson_in
+from tests.helpers import lesson_in
 from tests.live_site import MANAGE, ROOT, serving
 from tests.test_certificates import complete_everything_but_the_last
 

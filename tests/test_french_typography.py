@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from curriculum.typography import typeset_html
-from tests.conftest import lesson_in
+from tests.helpers import lesson_in
 
 ROOT = Path(__file__).resolve().parents[1]
 FRENCH = ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po"

@@ -20,7 +20,7 @@ from curriculum.models import CoursePage, LessonPage
 from lms.certificates.services import certificate_issue
 from lms.quizzes.models import QuizAttempt
 from lms.quizzes.views import PENDING_ANSWERS
-from tests.conftest import SECOND_INSTITUTE
+from tests.helpers import SECOND_INSTITUTE
 from tests.quiz_builder import by_kind, form, right_answers, six_kind_quiz, start, submit
 from tests.test_institutes import course_of_institute, institute
 

@@ -17,7 +17,7 @@ from wagtail.models import GroupCollectionPermission, Page, PageViewRestriction
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from curriculum.models import Institute, InstituteSectionPage, LessonPage
-from tests.conftest import FIRST_INSTITUTE, SECOND_INSTITUTE
+from tests.helpers import FIRST_INSTITUTE, SECOND_INSTITUTE
 from tests.institute_scene import SLUGS, Scene, other
 
 pytestmark = pytest.mark.django_db

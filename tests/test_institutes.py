@@ -17,7 +17,7 @@ from curriculum.i18n import shipped_language_codes
 from curriculum.models import CoursePage, Institute, InstituteSectionPage, LessonPage
 from lms.certificates.models import Certificate
 from lms.certificates.services import certificate_issue
-from tests.conftest import FIRST_INSTITUTE, SECOND_INSTITUTE
+from tests.helpers import FIRST_INSTITUTE, SECOND_INSTITUTE
 
 pytestmark = pytest.mark.django_db
 LANGUAGES = shipped_language_codes()

@@ -11,7 +11,7 @@ from wagtail.models import Page
 from curriculum.models import CoursePage, QuizPage
 from curriculum.selectors.structure import course_structures
 from lms.progress import services
-from tests.conftest import lesson_in
+from tests.helpers import lesson_in
 from tests.quiz_builder import demo_quiz, demo_right_answers, demo_wrong_answers, start, submit
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from curriculum import localize_guards
-from tests.conftest import FIRST_INSTITUTE, make_institute_member
+from tests.helpers import FIRST_INSTITUTE, make_institute_member
 
 # A value for each path converter, to turn a route into an address it answers.
 SAMPLE_VALUES = {

@@ -13,7 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from curriculum import permissions
 from curriculum.models import CoursePage, Institute, ModulePage
-from tests.conftest import FIRST_INSTITUTE, SECOND_INSTITUTE, make_institute_member
+from tests.helpers import FIRST_INSTITUTE, SECOND_INSTITUTE, make_institute_member
 
 ROLES = ("anonymous", "learner", "facilitator", "editor", "moderator", "admin")
 

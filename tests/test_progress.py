@@ -13,7 +13,7 @@ from curriculum.models import CoursePage, LessonPage, QuizPage
 from lms.certificates.models import Certificate
 from lms.progress import services
 from lms.progress.models import Enrolment, LessonProgress
-from tests.conftest import lesson_in
+from tests.helpers import lesson_in
 from tests.test_query_counts import build_course
 
 pytestmark = pytest.mark.django_db

@@ -25,7 +25,7 @@ from curriculum.i18n import shipped_language_codes
 from curriculum.models import CoursePage
 from lms.certificates.services import certificate_issue
 from lms.quizzes.models import QuizAttempt
-from tests.conftest import lesson_in
+from tests.helpers import lesson_in
 from tests.quiz_builder import one_of_each_kind, right_answers, six_kind_quiz
 
 pytestmark = pytest.mark.django_db

@@ -49,7 +49,7 @@ from lms.quizzes.models import QuizAttempt
 from lms.quizzes.services import attempt_start
 from lms.workshops.models import Workshop, WorkshopSession
 from lms.workshops.services import participant_add
-from tests.conftest import FIRST_INSTITUTE, SECOND_INSTITUTE, make_institute_member
+from tests.helpers import FIRST_INSTITUTE, SECOND_INSTITUTE, make_institute_member
 
 # -- known leaks still open --------------------------------------------------------------------------------------------
 # route name -> (reason, the roles whose case fails today). Delete an entry when its fix is merged (strict xfail).

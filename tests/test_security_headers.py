@@ -19,7 +19,7 @@ from wagtail.models import Collection, CollectionViewRestriction
 
 from curriculum.models import QuizPage
 from lms.certificates import services as certificates
-from tests.conftest import lesson_in
+from tests.helpers import lesson_in
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from wagtail.models import Locale
 
 from curriculum.i18n import shipped_language_codes
 from curriculum.models import CoursePage, LessonPage, ModulePage
-from tests.conftest import lesson_in
+from tests.helpers import lesson_in
 
 pytestmark = pytest.mark.django_db
 

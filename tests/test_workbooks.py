@@ -13,7 +13,7 @@ from curriculum.printing import printable
 from lms.pdf.render import pdf_storage
 from lms.workbooks import services
 from lms.workbooks.services import WorkbookOrder
-from tests.conftest import FIRST_INSTITUTE, SECOND_INSTITUTE
+from tests.helpers import FIRST_INSTITUTE, SECOND_INSTITUTE
 
 pytestmark = pytest.mark.django_db
 

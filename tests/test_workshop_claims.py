@@ -15,7 +15,7 @@ from lms.workshops.claim_views import CLAIM_LOOKUPS
 from lms.workshops.demo import right_answers
 from lms.workshops.documents import workshop_quizzes
 from lms.workshops.models import Attendance, Participant
-from tests.conftest import FIRST_INSTITUTE, SECOND_INSTITUTE, lesson_in, make_institute_member
+from tests.helpers import FIRST_INSTITUTE, SECOND_INSTITUTE, lesson_in, make_institute_member
 from tests.workshop_scene import add_people, complete, learner_account, make_workshop, paper_result
 
 pytestmark = pytest.mark.django_db

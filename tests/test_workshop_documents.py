@@ -13,7 +13,7 @@ from lms.pdf.render import pdf_storage
 from lms.progress.models import Enrolment
 from lms.workshops import certification, documents
 from lms.workshops.models import CertificatePack, SheetsPack
-from tests.conftest import FIRST_INSTITUTE, SECOND_INSTITUTE, make_institute_member
+from tests.helpers import FIRST_INSTITUTE, SECOND_INSTITUTE, make_institute_member
 from tests.workshop_scene import (
     NAMES,
     add_people,

@@ -13,7 +13,7 @@ from curriculum.models import QuizPage
 from lms.workshops.demo import right_answers
 from lms.workshops.documents import paper_questions, sheets_html, sheets_pdf, workshop_quizzes
 from lms.workshops.models import PaperResult
-from tests.conftest import FIRST_INSTITUTE, make_institute_member
+from tests.helpers import FIRST_INSTITUTE, make_institute_member
 from tests.quiz_builder import by_kind, six_kind_quiz
 from tests.workshop_scene import add_people, make_workshop, pdf_text
 

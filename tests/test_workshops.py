@@ -27,7 +27,7 @@ from lms.progress.models import LessonProgress
 from lms.quizzes.models import QuizAttempt
 from lms.workshops.models import Attendance, PaperResult, Participant, Workshop, WorkshopSession
 from lms.workshops.services import participant_add
-from tests.conftest import FIRST_INSTITUTE, SECOND_INSTITUTE, make_institute_member
+from tests.helpers import FIRST_INSTITUTE, SECOND_INSTITUTE, make_institute_member
 
 LANGUAGES = ("en", "fr", "es", "pt")
 

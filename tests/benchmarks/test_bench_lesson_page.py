@@ -17,7 +17,7 @@ from django.utils import translation
 from wagtail.models import Page
 from wagtail.views import serve
 
-from tests.conftest import lesson_in
+from tests.helpers import lesson_in
 
 ROUNDS = 30
 
