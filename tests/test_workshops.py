@@ -20,6 +20,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from wagtail.models import PageLogEntry
 
+from curriculum.i18n import shipped_language_codes
 from curriculum.models import CoursePage, LessonPage, ModulePage, QuizPage
 from lms.certificates.models import Certificate
 from lms.certificates.services import certificate_issue
@@ -29,7 +30,7 @@ from lms.workshops.models import Attendance, PaperResult, Participant, Workshop,
 from lms.workshops.services import participant_add
 from tests.helpers import FIRST_INSTITUTE, SECOND_INSTITUTE, make_institute_member
 
-LANGUAGES = ("en", "fr", "es", "pt")
+LANGUAGES = shipped_language_codes()
 
 
 def correct_answers(quiz: QuizPage) -> dict[str, list[str]]:
