@@ -23,7 +23,7 @@ def one_line(locator) -> bool:
 def test_a_learner_on_a_phone_knows_where_they_are_and_what_comes_next(site_url, phone):
     sign_up_in_french(phone, site_url, name="Aminata Diallo", password="collines-vertes-2045")
     phone.goto(site_url + COURSE_FR)
-    phone.get_by_role("button", name="S'inscrire à cette formation").click()
+    phone.get_by_role("button", name="S’inscrire à cette formation").click()
     phone.get_by_role("link", name="Commencer la formation").click()
 
     # The title is on the first screen: a smaller header, and the breadcrumb is one line up to the module.
