@@ -97,8 +97,23 @@ class QuestionForm:
     error: str = ""
 
 
+class PaperEntry:
+    """How an answer goes on paper, for anything with an `entry`: "circle" letters, write a "place" beside each
+    letter, or "write" the answer (or its points)."""
+
+    entry: str
+
+    @property
+    def circled(self) -> bool:
+        return self.entry == "circle"
+
+    @property
+    def placed(self) -> bool:
+        return self.entry == "place"
+
+
 @dataclass
-class PaperQuestion:
+class PaperQuestion(PaperEntry):
     """A question as a results sheet prints it and the paper-results form asks for it (see the module's docstring).
     Never shuffled per learner: the letters are those of the paper everyone answered on."""
 
@@ -109,14 +124,6 @@ class PaperQuestion:
     options: list[tuple[str, str, str]] = field(default_factory=list)  # (letter, value submitted, text)
     multiple: bool = False  # "circle": several letters may be circled
     input_mode: str = "text"  # "write": the keyboard a phone offers
-
-    @property
-    def circled(self) -> bool:
-        return self.entry == "circle"
-
-    @property
-    def placed(self) -> bool:
-        return self.entry == "place"
 
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"

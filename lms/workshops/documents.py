@@ -25,7 +25,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from curriculum.models import QuizPage
-from curriculum.questions import PaperQuestion
+from curriculum.questions import PaperEntry, PaperQuestion
 from curriculum.selectors.languages import live_page, pages_in_language
 from lms.pdf.render import pdf_storage, render_pdf, render_pdf_of_documents
 from lms.pdf.store import pdf_build, pdf_exists, pdf_lease, pdf_open, pdf_queue, pdf_save, pdf_unqueue
@@ -78,7 +78,7 @@ def paper_questions(quiz: QuizPage) -> list[PaperQuestion]:
 
 
 @dataclass
-class Question:
+class Question(PaperEntry):
     """A question's column on a results sheet: letters to circle (a choice), letters to write a place beside (an
     ordering), or a blank cell for the points of a written answer."""
 
@@ -86,14 +86,6 @@ class Question:
     prompt: str
     entry: str  # as PaperQuestion.entry: "circle", "place" or "write"
     letters: list[tuple[str, str]] = field(default_factory=list)  # (letter, choice or item text)
-
-    @property
-    def circled(self) -> bool:
-        return self.entry == "circle"
-
-    @property
-    def placed(self) -> bool:
-        return self.entry == "place"
 
     @property
     def letter_row(self) -> str:
