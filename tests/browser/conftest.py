@@ -92,3 +92,18 @@ def sign_up_in_french(page, site_url, *, name: str, password: str) -> str:
     page.get_by_label("Confirmation du mot de passe").fill(password)
     page.get_by_role("button", name="Créer mon compte").click()
     return email
+
+
+def page_width(page) -> int:
+    """How wide the page the browser has finished loading is, in CSS pixels.
+
+    It waits for the load first: right after a click that navigates, the new document may not have its
+    <html> element yet, and reading it then fails (a CI run failed so).
+    """
+    page.wait_for_load_state()
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def fits_the_screen(page) -> bool:
+    """Nothing on the page is wider than the window: no sideways scrolling on a phone."""
+    return page_width(page) <= page.viewport_size["width"]

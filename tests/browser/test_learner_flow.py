@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_up_in_french
+from tests.browser.conftest import fits_the_screen, sign_up_in_french
 from tests.browser.test_taking_a_quiz import QUIZ_FR, answer_the_quiz
 
 pytestmark = pytest.mark.browser
@@ -43,7 +43,7 @@ def test_a_learner_on_a_phone_knows_where_they_are_and_what_comes_next(site_url,
     status = phone.get_by_role("status")
     expect(status).to_contain_text(f"«\u00a0{first_title}\u00a0» est terminée.")
     expect(phone.get_by_text("Leçon 2 sur 20")).to_be_visible()
-    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert fits_the_screen(phone)
 
     # The module's quiz: the pager shows the state of the lesson before it; the facts say what a review shows.
     phone.goto(site_url + QUIZ_FR)

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_up_in_french
+from tests.browser.conftest import fits_the_screen, sign_up_in_french
 
 pytestmark = pytest.mark.browser
 PASSWORD = "collines-vertes-2045"
@@ -56,4 +56,4 @@ def test_learner_signs_up_in_french_completes_lessons_and_keeps_progress_in_engl
     expect(chart.locator("text").first).to_have_text("1. 60\u00a0%")
     expect(phone.get_by_role("row", name=re.compile("Partenariat paysager"))).to_contain_text("3 / 5")
     expect(phone.get_by_role("row", name=re.compile("Compréhension commune"))).to_contain_text("0 / 5")
-    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert fits_the_screen(phone)

@@ -3,13 +3,11 @@
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
+
+from tests.browser.conftest import fits_the_screen
 
 pytestmark = pytest.mark.browser
-
-
-def fits_the_screen(page: Page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def test_french_visitor_on_a_phone_browses_the_catalogue_reads_a_lesson_and_switches_to_english(site_url, phone):

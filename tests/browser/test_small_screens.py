@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_up_in_french
+from tests.browser.conftest import page_width, sign_up_in_french
 
 pytestmark = pytest.mark.browser
 ERROR_RED = "rgb(155, 34, 38)"
@@ -129,7 +129,7 @@ def test_no_learner_page_is_wider_than_a_320_px_screen(site_url, chromium):
         def measure(path: str):
             response = page.goto(site_url + path)
             assert response.ok, (path, response.status)
-            widths.append((path, page.evaluate("document.documentElement.scrollWidth")))
+            widths.append((path, page_width(page)))
 
         for path in ("/fr/accounts/signup/", "/fr/accounts/login/", "/verify/", "/fr/formations/", COURSE_FR):
             measure(path)

@@ -6,7 +6,7 @@ import pytest
 import yaml
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_up_in_french
+from tests.browser.conftest import fits_the_screen, sign_up_in_french
 
 pytestmark = pytest.mark.browser
 DEMO = Path(__file__).resolve().parents[2] / "curriculum" / "demo" / "ilm-five-elements"
@@ -67,7 +67,7 @@ def test_learner_fails_retakes_passes_and_reviews_in_english(site_url, phone):
     answer_the_quiz(phone, right=True)
     phone.get_by_role("button", name="Envoyer mes réponses").click()
     expect(phone.get_by_role("status")).to_contain_text("Votre score\u00a0: 100\u00a0%")
-    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert fits_the_screen(phone)
 
     # The same attempt, reviewed in English: the same result, in English words.
     phone.goto(phone.url.replace("/fr/", "/en/"))

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import page_width
 from tests.live_site import MANAGE, ROOT
 
 pytestmark = pytest.mark.browser
@@ -79,7 +80,7 @@ def shot(page, name):
 
 def fits_the_screen(page):
     """Nothing but the follow-up table (which scrolls inside its box) is wider than the phone."""
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = page_width(page)
     assert width <= 360, f"the page is {width} px wide"
 
 
