@@ -45,8 +45,9 @@ run: system-packages demo
 
 # The suite runs in TEST_WORKERS processes (pytest-xdist; `auto`: one per core, `0`: in pytest's own process), each
 # with its own copy of the demo database; tests that share a server stay in one process (xdist_group markers).
+# The 20 slowest steps are listed at the end: CI must stay well under 20 minutes for both databases.
 TEST_WORKERS ?= auto
-PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
+PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=20
 
 test: system-packages install
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
