@@ -14,15 +14,25 @@ MANAGE = [sys.executable, str(ROOT / "manage.py")]
 
 
 def free_port() -> int:
-    """A free port: any, or one in TEST_PORTS ("8800-8899") when a machine shared by several runs gives each a range."""
-    first, _dash, last = os.environ.get("TEST_PORTS", "0-0").partition("-")
-    for port in range(int(first), int(last or first) + 1):
+    """A free port: any, or one in TEST_PORTS ("8800-8899") when a machine shared by several runs gives each a range.
+
+    pytest-xdist's workers share the range by turns (gw0 the first port, gw1 the second, ...): two workers probing
+    the same port at once would both find it free, and one would send its requests to the other's server.
+    """
+    if not os.environ.get("TEST_PORTS"):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            return probe.getsockname()[1]
+    first, _dash, last = os.environ["TEST_PORTS"].partition("-")
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    for port in range(int(first) + worker, int(last or first) + 1, workers):
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
                 continue
-            return probe.getsockname()[1]
+            return port
     raise OSError(f"no free port in {os.environ['TEST_PORTS']}")
 
 
