@@ -36,7 +36,8 @@ The keys of each page's template context, and who adds them (besides Wagtail's `
                                         progress                                        (lms.progress, learners)
                                         quiz_scores                                     (lms.quizzes, learners)
                                         workbook_languages, can_print_facilitator_edition (lms.workbooks)
-    lesson page                         previous_lesson, next_lesson, lesson_number, lesson_count (curriculum)
+    lesson page                         previous_lesson, next_lesson (and _language: the one their text is in),
+                                        lesson_number, lesson_count (curriculum)
                                         progress, lesson_state                          (lms.progress, learners)
     quiz page                           previous_lesson, next_lesson, lesson_number, lesson_count (curriculum, a
                                         module's quiz only)

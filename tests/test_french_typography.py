@@ -2,6 +2,7 @@
 (curriculum.typography), so that « son » or « partenariat ? » never splits across two lines."""
 
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import polib
@@ -9,6 +10,7 @@ import pytest
 import yaml
 from django.template.loader import render_to_string
 from django.utils import translation
+from wagtail.models import Page
 
 from curriculum.typography import typeset_html
 from tests.helpers import lesson_in
@@ -109,3 +111,102 @@ def _blocks(node):
     elif isinstance(node, list):
         for value in node:
             yield from _blocks(value)
+
+
+def test_typesetting_follows_the_lang_attributes_and_keeps_the_spaces_already_there():
+    page = (
+        '<html lang="fr"><title>Quiz : essai</title><p lang="en">Note: <b>Hello?</b></p><div>Et vous?</div>'
+        '<div lang="en"><div>x</div>Yes: <div lang="fr">Oui: <div>non!</div></div> no: </div>Fin: oui\u202f!</html>'
+    )
+    assert typeset_html(page, "fr") == (
+        '<html lang="fr"><title>Quiz\u00a0: essai</title><p lang="en">Note: <b>Hello?</b></p><div>Et vous\u00a0?</div>'
+        '<div lang="en"><div>x</div>Yes: <div lang="fr">Oui\u00a0: <div>non\u00a0!</div></div> no: </div>'
+        "Fin\u00a0: oui\u202f!</html>"
+    ), "English left alone, even after nested elements; the narrow no-break space kept"
+    spanish = '<p>¿Qué? Sí: <span lang="fr">« oui »</span></p>'
+    assert typeset_html(spanish, "es") == '<p>¿Qué? Sí: <span lang="fr">«\u00a0oui\u00a0»</span></p>'
+    assert typeset_html("<p>Sí: no</p>", "es") == "<p>Sí: no</p>"
+
+
+class FrenchText(HTMLParser):
+    """The text of a page that its lang attributes say is French, outside code and form fields."""
+
+    VERBATIM = {"script", "style", "code", "pre", "textarea"}
+    VOID = {"br", "img", "input", "meta", "link", "hr", "source", "wbr"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.languages, self.verbatim, self.parts = [], 0, []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        lang = dict(attrs).get("lang")
+        self.languages.append(lang or (self.languages[-1] if self.languages else None))
+        self.verbatim += tag in self.VERBATIM
+
+    def handle_endtag(self, tag):
+        if tag not in self.VOID and self.languages:
+            self.languages.pop()
+            self.verbatim -= tag in self.VERBATIM
+
+    def handle_data(self, data):
+        french = self.languages and (self.languages[-1] or "").startswith("fr")
+        self.parts.append(data if french and not self.verbatim else "\n")
+
+
+def unspaced_marks(html: str) -> list[str]:
+    """Where French text has ; : ! ? without a no-break space before it, or « » without one inside."""
+    parser = FrenchText()
+    parser.feed(html)
+    text = "".join(parser.parts)
+    found = []
+    for mark in re.finditer(r"[;:!?]", text):
+        at = mark.start()
+        before, after = text[at - 1 : at], text[at + 1 : at + 2]
+        if not before or before in NO_BREAK or before in ";:!?" or text.startswith("://", at):
+            continue
+        if not text[:at].rstrip(" \t")[-1:].strip():
+            continue  # a mark that starts its line is a sign (the "?" of a discussion question), not punctuation
+        if GLUED_ON_PURPOSE.match(text, at - 1) or after not in ("", " ", "\n", "»", ")", ",", "."):
+            continue  # a time, a ratio, or a mark inside a word (a:b, ?q=)
+        found.append(text[max(0, at - 30) : at + 2])
+    found += [text[m.start() - 10 : m.end() + 10] for m in re.finditer(rf"«[^{NO_BREAK}]|[^{NO_BREAK}]»", text)]
+    return found
+
+
+@pytest.mark.django_db
+def test_every_french_page_of_a_learners_path_is_typeset_titles_breadcrumbs_pager_and_questions_included(
+    learner_client, demo_course
+):
+    """Titles, intros, the breadcrumb, the pager, <title>, the dashboard, quiz questions and their choices: the
+    whole page goes through typesetting (base.html), as typed by authors with plain spaces or none."""
+    from tests.quiz_builder import demo_quiz, demo_wrong_answers, start, submit
+
+    lesson = lesson_in("fr", 1, 1)
+    module = lesson.get_parent()
+    course = module.get_parent()
+    quiz = demo_quiz("fr", 1)
+    typed = ((course, "Formation : les éléments"), (module, "Module : partenariat"), (quiz, "Quiz : acquis"))
+    for page, title in typed:
+        Page.objects.filter(pk=page.pk).update(title=title)  # typed with a plain space, as authors do
+    translation.activate("fr")
+    learner_client.post(f"/fr/learning/courses/{course.translation_key}/enrol/")
+    attempt = start(learner_client, quiz, "fr")
+    pages = {
+        "course": course.url,
+        "module": module.url,
+        "lesson": lesson.url,
+        "quiz with its questions": quiz.url,
+    }
+    responses = {name: learner_client.get(url).content.decode() for name, url in pages.items()}
+    result = submit(learner_client, attempt, demo_wrong_answers(quiz), "fr")
+    responses["result"] = learner_client.get(result["Location"]).content.decode()
+    responses["my learning"] = learner_client.get("/fr/learning/").content.decode()
+    assert "<title>Quiz\u00a0: acquis · " in responses["quiz with its questions"]
+    assert "fieldset" in responses["quiz with its questions"]
+    assert ">Module\u00a0: partenariat</a>" in responses["lesson"], "the breadcrumb"
+    assert "Formation\u00a0: les éléments" in responses["my learning"]
+    assert "Qui est concerné\u00a0? Cartographier" in responses["lesson"].split('class="pager"')[1], "the pager"
+    for name, html in responses.items():
+        assert not unspaced_marks(html), (name, unspaced_marks(html))

@@ -84,8 +84,13 @@ def test_a_passed_quiz_continues_to_the_next_item_and_a_failed_one_does_not(lear
     submit(learner_client, passed, demo_right_answers(quiz))
     page = learner_client.get(f"/en/learning/quizzes/attempts/{passed.pk}/").content.decode()
     assert f'<a class="button" href="{following.url}" rel="next">Continue</a>' in page
-    assert f"Next lesson: {following.title}" in page
+    said = re.search(r'Next lesson: <span lang="en">([^<]*)</span>\s*</span>', page)
+    assert said and said[1] == following.title, "no language hint: in English already"
     assert "Congratulations" not in page
+    # In Spanish the next lesson is still in English, and says so.
+    page = learner_client.get(f"/es/learning/quizzes/attempts/{passed.pk}/").content.decode()
+    assert '<span lang="en">' in page.split("result-actions__next")[1].split("</div>")[0]
+    assert "(en inglés)" in page.split("result-actions__next")[1].split("</div>")[0]
 
 
 def test_the_last_quiz_congratulates_and_links_to_the_certificate(learner_client, learner):
@@ -101,6 +106,8 @@ def test_the_last_quiz_congratulates_and_links_to_the_certificate(learner_client
     assert "Congratulations: you have completed “Integrated landscape management: the five elements”!" in page
     assert f'href="/en/learning/certificates/{certificate.token}/pdf/?language=en"' in page
     assert "Download your certificate (PDF)" in page
+    assert f'href="/verify/{certificate.token}/"' in page, "and the page anyone can check it on"
+    assert f'<a href="{last.url}#quiz">Back to the quiz</a>' in page, "a plain link: the certificate comes first"
     course = CoursePage.objects.get(locale__language_code="en", slug="ilm-five-elements")
     assert f"/learning/certificates/{certificate.token}/pdf/" in learner_client.get(course.url).content.decode()
 

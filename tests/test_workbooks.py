@@ -1,5 +1,7 @@
 """Workbooks: printed from the same content, the learner edition free of notes and answers, cached per version."""
 
+import html
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -355,16 +357,31 @@ def test_publishing_builds_nothing_ahead_when_tasks_run_at_once(django_capture_o
     assert not services.builds_in_background()
 
 
-def test_the_choice_says_each_built_workbooks_size_and_page_count(client, tmp_path):
+def test_the_choice_says_the_size_and_page_count_of_the_very_file_chosen(client, tmp_path):
+    """Each built file's figures, keyed by the form's choice (static/js/workbooks.js shows the chosen one's), and
+    in the page the first choice's, said in full: a Letter file's size is never shown as the A4 one's."""
     root = module(2)
     before = client.get(root.url).content.decode()
-    assert " pages, " not in before, "nothing built yet: nothing to say"
-    pdf = client.get(f"/en/learning/workbooks/{root.translation_key}/?language=en&edition=learner&paper=a4")
-    content = b"".join(pdf.streaming_content)
-    (tmp_path / "book.pdf").write_bytes(content)
-    info = subprocess.run(["pdfinfo", str(tmp_path / "book.pdf")], capture_output=True, text=True, check=True).stdout
-    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    assert "workbook-choice__size" not in before and "workbooks.js" not in before, "nothing built yet: nothing to say"
+    sizes = {}
+    for paper in ("letter", "a4"):
+        pdf = client.get(f"/en/learning/workbooks/{root.translation_key}/?language=en&edition=learner&paper={paper}")
+        content = b"".join(pdf.streaming_content)
+        (tmp_path / "book.pdf").write_bytes(content)
+        info = subprocess.run(["pdfinfo", str(tmp_path / "book.pdf")], capture_output=True, text=True, check=True)
+        sizes[paper] = (int(re.search(r"Pages:\s+(\d+)", info.stdout).group(1)), f"{len(content) / 1024:.1f}\xa0KB")
     page = client.get(root.url).content.decode()
-    size = f"{len(content) / 1024:.1f}\xa0KB"
-    assert f'<option value="en" lang="en" selected>English ({pages} pages, {size})</option>' in page, size
-    assert "Sizes are those of the learner edition on A4." in page
+    sizes_said = re.search(r'class="workbook-choice__size[^"]*"[^>]*data-sizes="([^"]*)"', page)[1]
+    chosen = json.loads(html.unescape(sizes_said))
+    pages, size = sizes["letter"]
+    assert chosen["en letter learner"] == f"English, US Letter, learner edition: {pages} pages, {size}"
+    pages, size = sizes["a4"]
+    assert chosen["en a4 learner"] == f"English, A4, learner edition: {pages} pages, {size}"
+    assert set(chosen) == {"en letter learner", "en a4 learner"}, "only files built once"
+    assert f">English, A4, learner edition: {pages} pages, {size}</p>" in page, "the first choice's, without script"
+    assert '<option value="en" lang="en" selected>English</option>' in page
+
+    translation.activate("fr")
+    french = client.get(module(2, "fr").url).content.decode()
+    said = json.loads(html.unescape(re.search(r'data-sizes="([^"]*)"', french)[1]))["en a4 learner"]
+    assert re.fullmatch(r"anglais, A4, [^:]*\u00a0: \d+ pages, [\d,]+\u00a0Kio", said), said

@@ -80,6 +80,26 @@ def test_a_participant_claims_with_a_new_account_and_finds_everything_in_my_lear
     assert Client().login(username="hoa@example.org", password="a-long-pass-phrase-2045")
 
 
+def test_a_course_the_workshop_completed_reads_complete_in_my_learning_and_on_its_page(hoa, workshop):
+    """Her certificate beside "28 % complete" would say two things: the workshop's rule completed the course, so
+    My learning lists it as complete (her element chart still counts the lessons she read), and so does its page."""
+    client = Client()
+    enter_code(client, hoa.claim_code)
+    sign_up(client)
+    account = User.objects.get(email="hoa@example.org")
+    lessons_read = LessonProgress.objects.filter(learner=account, completed_at__isnull=False).count()
+    course = lesson_in("en", 1, 1).get_parent().get_parent()
+    assert course.translation_key == workshop.course_key
+    assert 0 < lessons_read < len(course.get_descendants().live()), "the sessions covered some lessons only"
+    dashboard = client.get("/en/learning/").content.decode()
+    assert 'id="completed-heading"' in dashboard and 'id="current-heading"' not in dashboard
+    completed = dashboard.split('id="completed-heading"')[1].split("</section>")[0]
+    assert "Integrated landscape management" in completed and "✓</span> Complete" in completed
+    assert "% complete" not in dashboard.split('id="elements-heading"')[0], "no progress bar beside the certificate"
+    page = client.get(course.url).content.decode()
+    assert "You have completed this course." in page and "100% complete" in page
+
+
 def test_a_logged_in_learner_attaches_the_record_to_the_account_they_have(hoa, workshop):
     held = hoa.learner
     me = learner_account()

@@ -66,9 +66,13 @@ def lesson_position(item: Page, ancestors: list[Page]) -> dict:
     previous_lesson = siblings[index - 1] if index else None
     next_lesson = siblings[index + 1] if index is not None and index + 1 < len(siblings) else None
     lessons = [sibling.pk for sibling in siblings if isinstance(sibling, LessonPage)]
+    # The pager says when a neighbour is still in another language (and marks its title so).
+    languages = content_languages([page for page in (previous_lesson, next_lesson) if page])
     return {
         "previous_lesson": previous_lesson,
+        "previous_lesson_language": languages.get(previous_lesson.pk) if previous_lesson else None,
         "next_lesson": next_lesson,
+        "next_lesson_language": languages.get(next_lesson.pk) if next_lesson else None,
         # "Lesson 3 of 20" counts lessons only; a quiz page shows no number.
         "lesson_number": lessons.index(item.pk) + 1 if item.pk in lessons else None,
         "lesson_count": len(lessons),

@@ -63,11 +63,19 @@ class CourseProgress:
 
     @property
     def percent(self) -> int:
-        return _percent(self.completed, self.total)
+        return 100 if self.is_complete else _percent(self.completed, self.total)
+
+    @property
+    def has_done_every_item(self) -> bool:
+        """Every lesson and quiz of the course is done in these records."""
+        return self.total > 0 and self.completed == self.total
 
     @property
     def is_complete(self) -> bool:
-        return self.total > 0 and self.completed == self.total
+        """The course is complete: every item done, or the enrolment completed another way (a workshop's rule of
+        sessions attended and quizzes passed on paper, lms.workshops.certification), which a certificate records
+        even when lessons the sessions did not cover were never opened online."""
+        return self.has_done_every_item or (self.enrolment is not None and self.enrolment.completed_at is not None)
 
     @property
     def is_enrolled(self) -> bool:

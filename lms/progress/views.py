@@ -64,7 +64,7 @@ def complete_lesson(request, lesson_key):
     services.item_complete(learner=request.user, item=lesson)
     course = course_of(lesson)
     progress = selectors.course_progress(learner=request.user, course=course)
-    if progress.is_complete:
+    if progress.has_done_every_item:  # (a course a workshop completed says so only once every lesson is read)
         messages.success(
             request, _("You completed every lesson of “%(course)s”. Well done!") % {"course": course.title}
         )

@@ -158,7 +158,7 @@ def _what_next(request, attempt: QuizAttempt, quiz: QuizPage) -> dict:
     progress = progress_selectors.course_progress(learner=request.user, course=course)
     if progress is None:
         return {}
-    if progress.is_complete:
+    if progress.has_done_every_item:  # this pass finished it (one a workshop completed still has lessons to read)
         language = translation.get_language()
         certificate = progress_services.certificate_ensure(learner=request.user, course=course, language=language)
         return {"course_complete": True, "course": course, "certificate": certificate}
@@ -170,5 +170,6 @@ def _what_next(request, attempt: QuizAttempt, quiz: QuizPage) -> dict:
     return {
         "course": course,
         "next_item": following,
+        "next_language": content_language(following) if following is not None else None,
         "next_is_quiz": following is not None and following.specific_class is QuizPage,
     }

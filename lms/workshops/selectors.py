@@ -14,6 +14,7 @@ from curriculum.models import CoursePage, QuizPage
 from curriculum.permissions import WORKSHOP_ROLES, institute_keys_of
 from curriculum.selectors.languages import live_page, pages_in_language
 from curriculum.selectors.structure import course_structures
+from curriculum.typography import typeset_plain_text
 from lms.certificates.models import Certificate
 from lms.progress.models import LessonProgress
 from lms.progress.selectors import CourseProgress, LessonState, element_progress
@@ -167,6 +168,14 @@ class Grid:
         return sum(1 for row in self.rows if row.completion.is_met)
 
 
+def _item_label(page: Page | None, key, language_code: str) -> str:
+    """A lesson's or quiz's column heading: its title, typeset as the page shows it (the exports hold the same),
+    when written in the workshop's language (not an alias still showing its source's text)."""
+    if page is None:
+        return str(key)
+    return typeset_plain_text(page.title, None if page.alias_of_id else language_code)
+
+
 def _score_text(score) -> str:
     return f"{round(float(score))}%"
 
@@ -186,7 +195,7 @@ def workshop_grid(workshop: Workshop, language_code: str) -> Grid:
         for session in sessions
     ]
     columns += [
-        Column("quiz" if key in quiz_keys else "lesson", str(key), pages[key].title if key in pages else str(key))
+        Column("quiz" if key in quiz_keys else "lesson", str(key), _item_label(pages.get(key), key, language_code))
         for key in item_keys
     ]
 

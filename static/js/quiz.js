@@ -14,4 +14,6 @@
   }
   form.addEventListener("change", function () { clearTimeout(timer); timer = setTimeout(save, 400); });
   form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(save, 1500); });
+  // Submitting sends every answer: a save still waiting would reach a closed attempt (and be refused).
+  form.addEventListener("submit", function () { clearTimeout(timer); });
 })();

@@ -74,3 +74,27 @@ def test_a_learner_on_a_phone_knows_where_they_are_and_what_comes_next(site_url,
     expect(attempts.locator("summary")).to_have_text("Votre tentative (1)")
     expect(attempts.locator("table")).to_be_hidden()
     assert attempts.bounding_box()["y"] > phone.locator(".quiz-facts").bounding_box()["y"]
+
+
+def test_the_workbook_form_says_the_size_of_the_very_file_chosen(site_url, phone):
+    """Issue 14: the size beside the choice is the chosen file's (language, paper), not the A4 one's whatever is
+    picked; said in French with its no-break space. Two small module workbooks are built first, as a download does."""
+    module = site_url + COURSE_FR + "comprehension-commune/"
+    phone.goto(module)
+    action = phone.locator("form.workbook-choice").get_attribute("action")
+    for paper in ("a4", "letter"):
+        built = phone.request.get(f"{site_url}{action}?language=fr&edition=learner&paper={paper}", timeout=120_000)
+        assert built.ok and built.headers["content-type"] == "application/pdf"
+    phone.reload()
+    size = phone.locator(".workbook-choice__size")
+    learner_edition = "édition pour les participants\u00a0: "
+    expect(size).to_have_text(re.compile(rf"^français, A4, {learner_edition}\d+ pages, [\d,]+\u00a0Kio$"))
+    a4 = size.inner_text()
+    phone.get_by_label("Format Lettre US").check()
+    expect(size).to_have_text(re.compile(rf"^français, Format Lettre US, {learner_edition}\d+ pages"))
+    phone.get_by_label("Langue", exact=True).select_option("en")
+    expect(size).to_have_text("")  # the English workbook was never built: no figure rather than a wrong one
+    phone.get_by_label("Langue", exact=True).select_option("fr")
+    phone.get_by_label("A4", exact=True).check()
+    expect(size).to_have_text(a4)
+    assert fits_the_screen(phone)
