@@ -10,6 +10,7 @@ from curriculum.localize_guards import guard_wagtail_localize
 from lms import views
 from lms.accounts.views import LearnerLoginView
 from lms.certificates.urls import download_urlpatterns
+from lms.offline import views as offline_views
 
 # Wagtail's reports, choosers and bulk actions that it offers no hook to scope answer their paths first
 # (curriculum.admin_overrides); wagtail-localize's views are behind guards keyed by URL name
@@ -28,6 +29,8 @@ urlpatterns = admin_overrides.urlpatterns + [
     ),
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", views.health, name="health"),
+    # At the root, so that the service worker's scope covers every language's pages.
+    path("sw.js", offline_views.service_worker, name="service_worker"),
     path("verify/", include("lms.certificates.urls")),
 ]
 
@@ -40,6 +43,7 @@ urlpatterns += i18n_patterns(
     path("learning/certificates/", include((download_urlpatterns, "certificate_files"))),
     path("learning/", include("lms.progress.urls")),
     path("workshops/", include("lms.workshops.urls")),
+    path("offline/", include("lms.offline.urls")),
     # These answer before Wagtail's own views of the same addresses: its page-password form under the limit on
     # password attempts (lms.views.authenticate_with_password), and its bare login form, which only said "wrong
     # password" when the login limit refused, replaced by ours.

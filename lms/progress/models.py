@@ -45,3 +45,24 @@ class LessonProgress(models.Model):
 
     def __str__(self):
         return f"{self.learner} in {self.lesson_key}"
+
+
+class OfflineAction(models.Model):
+    """An action a learner made on their phone without a connection (a lesson marked complete, a quiz answered), sent
+    later, maybe more than once: the phone gives each action a key, and the first sending records what it did here,
+    so a resend answers the same result and counts nothing twice."""
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="offline_actions")
+    key = models.UUIDField(_("idempotency key"))
+    kind = models.CharField(_("kind"), max_length=20)
+    target_key = models.UUIDField(_("lesson or quiz"))
+    result = models.JSONField(_("result"), default=dict)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("offline action")
+        verbose_name_plural = _("offline actions")
+        constraints = [models.UniqueConstraint(fields=["learner", "key"], name="one_offline_action_per_key")]
+
+    def __str__(self):
+        return f"{self.learner} · {self.kind} · {self.key}"

@@ -4,6 +4,7 @@ from wagtail import hooks
 
 from curriculum.models import CoursePage, ModulePage, QuizPage
 from curriculum.pages_hooks import CURRICULUM_PAGE_CONTEXT, CURRICULUM_PAGE_PARTS
+from lms.offline.manifest import OFFLINE_COPY_PARAMETER
 from lms.quizzes import presenters, selectors, services
 from lms.quizzes.views import PENDING_ANSWERS, SUBMIT_ERRORS
 
@@ -39,6 +40,7 @@ def quiz_panel(quiz: QuizPage, request) -> dict:
         "attempts_left": services.attempts_left(learner=request.user, quiz=quiz),
     }
     if open_attempt:
+        context["offline_revision"] = open_attempt.revision_id
         errors = request.session.pop(SUBMIT_ERRORS, {}).get(str(open_attempt.pk), {})
         version = services.quiz_version(open_attempt, quiz)
         context["questions"] = presenters.question_views(
@@ -46,4 +48,10 @@ def quiz_panel(quiz: QuizPage, request) -> dict:
         )
         context["form_error"] = errors.get("")
         context["error_numbers"] = [question for question in context["questions"] if question.error]
+    elif request.GET.get(OFFLINE_COPY_PARAMETER) == "1" and context["attempts_left"] != 0:
+        # The copy a phone keeps (lms.offline.manifest): the live quiz's questions, answerable offline; they are
+        # sent with this revision, and graded only if the quiz is still at it.
+        context["questions"] = presenters.question_views(quiz)
+        context["offline_copy"] = True
+        context["offline_revision"] = quiz.live_revision_id
     return context

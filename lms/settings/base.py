@@ -16,6 +16,7 @@ INSTALLED_APPS = [
     "lms.certificates",
     "lms.workbooks",
     "lms.workshops",
+    "lms.offline",
     "lms.backup",
     "django_tasks",
     "django_tasks_db",

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OfflineConfig(AppConfig):
+    name = "lms.offline"
+    label = "offline"
+    verbose_name = "Offline learning"

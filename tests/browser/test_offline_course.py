@@ -1,0 +1,105 @@
+"""A learner keeps the French course on their phone, loses the connection, reads, marks lessons complete and answers
+a quiz; back online, it is all sent and graded once, and "My learning" shows the same progress in English. The
+service worker needs a secure context: 127.0.0.1 is one."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import sign_up_in_french
+from tests.browser.test_taking_a_quiz import QUIZ_FR, answer_the_quiz
+
+pytestmark = pytest.mark.browser
+COURSE_FR = "/fr/formations/landscape-learning-institute/gestion-integree-des-paysages-cinq-elements/"
+
+QUEUED_ACTIONS = """() => new Promise((resolve) => {
+  const opening = indexedDB.open("landscape-academy-offline", 1);
+  opening.onsuccess = () => {
+    const all = opening.result.transaction("actions").objectStore("actions").getAll();
+    all.onsuccess = () => resolve(all.result);
+  };
+})"""
+
+QUEUE_AGAIN = """(actions) => new Promise((resolve) => {
+  const opening = indexedDB.open("landscape-academy-offline", 1);
+  opening.onsuccess = () => {
+    const transaction = opening.result.transaction("actions", "readwrite");
+    actions.forEach((action) => transaction.objectStore("actions").put(action));
+    transaction.oncomplete = () => resolve(actions.length);
+  };
+})"""
+
+STORED_BYTES = """async () => {
+  let total = 0;
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) total += (await (await cache.match(request)).arrayBuffer()).byteLength;
+  }
+  return total;
+}"""
+
+
+def percent_on_my_learning(page, site_url, language) -> str:
+    page.goto(f"{site_url}/{language}/learning/")
+    bar = page.locator(".course-progress progress").first
+    expect(bar).to_be_visible()
+    return bar.get_attribute("value")
+
+
+def test_a_course_kept_on_the_phone_is_read_and_answered_offline_and_graded_once_back_online(site_url, phone):
+    sign_up_in_french(phone, site_url, name="Wanjiru Kamau", password="hors-ligne-2045")
+    phone.goto(site_url + COURSE_FR)
+    keep = phone.get_by_role("button", name="Garder cette formation sur mon téléphone")
+    expect(keep).to_be_visible()
+    status = phone.locator("[data-offline-keep-status]")
+    expect(status).to_contain_text(re.compile(r"Elle occupe [\d,]+\u00a0(Mo|ko) sur votre téléphone"))
+    keep.click()
+    expect(status).to_contain_text("Gardé sur ce téléphone", timeout=60_000)
+    expect(phone.get_by_role("button", name="Retirer de ce téléphone")).to_be_visible()
+    phone.wait_for_function("navigator.serviceWorker.controller !== null")
+    stored = phone.evaluate(STORED_BYTES)
+    assert 50_000 < stored < 2_000_000, stored
+
+    phone.context.set_offline(True)
+    lessons = phone.locator(".outline__lessons a")
+    first_lesson, second_lesson = lessons.nth(0).get_attribute("href"), lessons.nth(1).get_attribute("href")
+    for lesson in (first_lesson, second_lesson):
+        phone.goto(site_url + lesson)
+        expect(phone.locator("main h1")).not_to_be_empty()
+        phone.get_by_role("button", name="Marquer comme terminée").click()
+        expect(phone.locator("[data-offline-note]")).to_contain_text("Pas de connexion")
+    expect(phone.locator("[data-offline-queue]")).to_contain_text("2 leçons marquées comme terminées")
+
+    phone.goto(site_url + QUIZ_FR)
+    answer_the_quiz(phone, right=True)
+    phone.get_by_role("button", name="Envoyer mes réponses").click()
+    expect(phone.locator("[data-offline-note]")).to_contain_text("vos réponses sont gardées sur votre téléphone")
+    expect(phone.locator("[data-offline-queue]")).to_contain_text("1 quiz en attente d’envoi")
+    queued = phone.evaluate(QUEUED_ACTIONS)
+    assert len(queued) == 3
+
+    phone.goto(site_url + "/fr/accounts/profile/")  # not kept: the offline page, with what is
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Pas de connexion")
+    expect(phone.locator("[data-offline-kept-list]")).to_contain_text("Gestion intégrée des paysages")
+
+    phone.context.set_offline(False)
+    queue = phone.locator("[data-offline-queue]")
+    expect(queue).to_contain_text("sont corrigées\u00a0: 100\u00a0%, réussi", timeout=30_000)
+    expect(queue).not_to_contain_text("en attente")
+    assert phone.evaluate(QUEUED_ACTIONS) == []
+    queue.get_by_role("link", name="Voir le résultat").click()
+    expect(phone.get_by_role("status").first).to_contain_text("Votre score\u00a0: 100\u00a0%")
+
+    french = percent_on_my_learning(phone, site_url, "fr")
+    assert int(french) > 0
+    assert percent_on_my_learning(phone, site_url, "en") == french
+
+    # The whole queue sent a second time (a reply lost on the way): nothing counts twice.
+    phone.evaluate(QUEUE_AGAIN, queued)
+    phone.goto(site_url + "/fr/learning/")
+    expect(phone.locator("[data-offline-queue]")).to_contain_text("100\u00a0%, réussi", timeout=30_000)
+    assert phone.evaluate(QUEUED_ACTIONS) == []
+    assert percent_on_my_learning(phone, site_url, "en") == french
+    phone.goto(site_url + QUIZ_FR)
+    expect(phone.locator("table.attempts tbody tr")).to_have_count(1)
