@@ -1,11 +1,14 @@
 """A course's outline, a module's lessons, and a lesson's place in its course."""
 
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 
-from wagtail.models import Page
+from django.core.cache import cache
+from wagtail.models import Page, Site
 
 from curriculum.models import CoursePage, LessonPage, ModulePage, QuizPage
+from curriculum.selectors.generation import structure_generation
 from curriculum.selectors.languages import content_languages
 from curriculum.selectors.tree import course_of, parent_path
 
@@ -59,13 +62,50 @@ def module_lessons(module: ModulePage) -> list[OutlineItem]:
     return [OutlineItem(item, languages[item.pk]) for item in items]
 
 
-def lesson_position(item: Page, ancestors: list[Page]) -> dict:
-    """The lessons and quizzes before and after this one in its whole course (the course is among its ancestors)."""
-    siblings = [sibling for sibling in _items_under(course_of(item, ancestors)) if sibling.depth == item.depth]
+@dataclass(frozen=True)
+class SequenceItem:
+    """A lesson or quiz of a course's sequence, as the pager shows it: small enough to cache for every lesson."""
+
+    pk: int
+    title: str
+    url: str
+    depth: int
+    translation_key: uuid.UUID  # the learner's state in it (lms's page part "pager_item")
+    specific_class: type  # LessonPage or QuizPage: "Next lesson" or "Next quiz"
+
+
+def course_sequence(course: Page, request) -> list[SequenceItem]:
+    """The live lessons and quizzes of the course (in its language's tree), in order, as the pager needs them: read
+    once (two queries) until a page is published, unpublished, moved or deleted (structure_generation), then from the
+    cache. Addresses are those of the visitor's site, which is part of the key."""
+    site = Site.find_for_request(request) if request is not None else None
+    key = f"curriculum:sequence:{structure_generation()}:{course.pk}:{site.pk if site else 0}"
+    sequence = cache.get(key)
+    if sequence is None:
+        sequence = [
+            SequenceItem(
+                pk=item.pk,
+                title=item.title,
+                url=item.get_url(request),
+                depth=item.depth,
+                translation_key=item.translation_key,
+                specific_class=type(item),
+            )
+            for item in _items_under(course)
+        ]
+        cache.set(key, sequence, timeout=24 * 60 * 60)
+    return sequence
+
+
+def lesson_position(item: Page, ancestors: list[Page], request=None) -> dict:
+    """The lessons and quizzes before and after this one in its whole course (the course is among its ancestors),
+    from the cached sequence of the course: no query of the course's items."""
+    sequence = course_sequence(course_of(item, ancestors), request)
+    siblings = [sibling for sibling in sequence if sibling.depth == item.depth]
     index = next((i for i, sibling in enumerate(siblings) if sibling.pk == item.pk), None)
     previous_lesson = siblings[index - 1] if index else None
     next_lesson = siblings[index + 1] if index is not None and index + 1 < len(siblings) else None
-    lessons = [sibling.pk for sibling in siblings if isinstance(sibling, LessonPage)]
+    lessons = [sibling.pk for sibling in siblings if sibling.specific_class is LessonPage]
     return {
         "previous_lesson": previous_lesson,
         "next_lesson": next_lesson,
