@@ -19,10 +19,11 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 # Debian packages the project needs: Chromium for browser tests, gettext for catalogues, Noto fonts for PDFs in
-# every script, poppler (pdftotext, pdftoppm) and zbar (a QR decoder) for the tests that read PDFs back. Installed only when missing; needs root (CI and the dev machines run as root).
+# every script, poppler (pdftotext, pdftoppm) and zbar (a QR decoder) for the tests that read PDFs back, wrk for the
+# served benchmark (`make bench`). Installed only when missing; needs root (CI and the dev machines run as root).
 system-packages:
 	@missing=""; \
-	for pkg in chromium gettext fonts-noto-core poppler-utils zbar-tools; do \
+	for pkg in chromium gettext fonts-noto-core poppler-utils zbar-tools wrk; do \
 	  dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -58,8 +59,10 @@ test-postgres: system-packages install
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(PYTEST) $(PYTEST_ARGS)
 
-# Benchmarks (not part of `make test`): pages against a bare Wagtail page, PDFs, and a soak of 20 learners for
-# SOAK_SECONDS against gunicorn + PostgreSQL (a database of its own on DATABASE_URL's server, else 127.0.0.1:5432).
+# Benchmarks (not part of `make test`): pages against a bare Wagtail page, rendered in-process and served by gunicorn
+# (wrk, BENCH_SERVED_ROUNDS of BENCH_SERVED_SECONDS per page), PDFs, and a soak of 20 learners for SOAK_SECONDS against
+# gunicorn + PostgreSQL (databases of their own on DATABASE_URL's server, else 127.0.0.1:5432; BENCH_DATABASE names the
+# served benchmark's, BENCH_PORTS="8150-8159" the ports it may use).
 bench: install
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 	SOAK_SECONDS=$(SOAK_SECONDS) $(PY) -m pytest tests/benchmarks -p no:randomly -s --no-header -q

@@ -49,9 +49,9 @@ def module_page(*, page, request, context):
 @reads_for(QuizPage)
 def quiz_page(*, page, request, context):
     if context["breadcrumbs"][-1].specific_class is ModulePage:  # a module's quiz sits in the lesson sequence
-        context.update(outline.lesson_position(page, context["breadcrumbs"]))
+        context.update(outline.lesson_position(page, context["breadcrumbs"], request))
 
 
 @reads_for(LessonPage)
 def lesson_page(*, page, request, context):
-    context.update(outline.lesson_position(page, context["breadcrumbs"]))
+    context.update(outline.lesson_position(page, context["breadcrumbs"], request))

@@ -1,15 +1,15 @@
-"""Keeping the cached course structures (curriculum.selectors.structure) true to the published tree."""
+"""Keeping what is cached of the page tree (curriculum.selectors.generation) true to the published tree."""
 
 from django.db import transaction
 from django.db.models.signals import post_delete
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from curriculum.selectors.structure import next_structure_generation
+from curriculum.selectors.generation import next_structure_generation
 
 
 def forget_course_structures(**_signal_kwargs) -> None:
-    """A page was published, unpublished, moved or deleted: every cached course structure is now stale.
+    """A page was published, unpublished, moved or deleted: every cached read of the tree is now stale.
 
     Again once the change is committed, in case a request cached the old structure in between.
     """

@@ -52,3 +52,57 @@ def test_catalogue_costs_the_same_for_1_or_8_courses(client, catalogue_en):
         build_course(catalogue_en, slug=f"extra-{number}", modules=1, lessons_per_module=1)
     assert queries_for(client, catalogue_en.url) == one
     assert queries_for(client, catalogue_en.url + "?element=2&language=en") <= one + 2
+
+
+def enrolled_with_progress(learner, course: CoursePage) -> None:
+    from lms.progress import services
+
+    services.item_complete(learner=learner, item=LessonPage.objects.descendant_of(course).order_by("path").first())
+
+
+def test_a_learners_lesson_page_costs_no_more_queries_than_a_bare_wagtail_page(learner_client, learner):
+    """The floor of tests/benchmarks: Wagtail's routing, its view-restriction check and the same body, nothing else."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+
+    from tests.benchmarks.bare import bare_page_response
+    from tests.helpers import lesson_in
+
+    lesson = lesson_in("fr", 2, 1)
+    enrolled_with_progress(learner, lesson.get_parent().get_parent().specific)
+    ours = queries_for(learner_client, lesson.url)
+
+    def bare_render():
+        request = RequestFactory().get(lesson.url)
+        request.user = AnonymousUser()
+        bare_page_response(request, lesson.url.removeprefix("/fr")).render()
+
+    bare_render()
+    with CaptureQueriesContext(connection) as captured:
+        bare_render()
+    assert ours <= len(captured.captured_queries)
+
+
+def test_learner_pages_cost_the_same_for_a_small_or_a_large_course(learner_client, learner, catalogue_en):
+    small = build_course(catalogue_en, slug="small", modules=1, lessons_per_module=5)
+    large = build_course(catalogue_en, slug="large", modules=5, lessons_per_module=20)
+    for course in (small, large):
+        enrolled_with_progress(learner, course)
+    small_lesson = LessonPage.objects.descendant_of(small).order_by("path")[2]
+    large_lesson = LessonPage.objects.descendant_of(large).order_by("path")[50]
+    assert queries_for(learner_client, small_lesson.url) == queries_for(learner_client, large_lesson.url)
+    assert queries_for(learner_client, small.url) == queries_for(learner_client, large.url)
+
+
+def test_catalogue_and_my_learning_cost_the_same_for_1_or_8_enrolments(learner_client, learner, catalogue_en):
+    from django.urls import reverse
+
+    first = build_course(catalogue_en, slug="first", modules=2, lessons_per_module=2)
+    enrolled_with_progress(learner, first)
+    dashboard = reverse("progress:dashboard")
+    one = queries_for(learner_client, dashboard), queries_for(learner_client, catalogue_en.url)
+    for number in range(7):
+        enrolled_with_progress(
+            learner, build_course(catalogue_en, slug=f"more-{number}", modules=2, lessons_per_module=2)
+        )
+    assert (queries_for(learner_client, dashboard), queries_for(learner_client, catalogue_en.url)) == one

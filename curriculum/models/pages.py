@@ -8,6 +8,7 @@ them, are listed in curriculum.pages_hooks.
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -16,6 +17,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Locale, Orderable, Page, TranslatableMixin
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from curriculum.blocks import PARAGRAPH_FEATURES, LessonBodyBlock
@@ -74,6 +76,25 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         add_page_reads(page=self, request=request, context=context)
         return context
+
+    def route(self, request, path_components):
+        """The page at an address below this home page, found by its url_path in two queries (the page, then its
+        specific row), where Wagtail walks the tree two queries per level (ten for a lesson).
+
+        It gives what Wagtail's walk gives (the page, if live; a page above it need not be) as long as no page type
+        routes its own sub-addresses: an address no page has, or a page of such a type, goes the walk's way."""
+        if not path_components:
+            return super().route(request, path_components)
+        url_path = self.url_path + "/".join(path_components) + "/"
+        found = Page.objects.filter(
+            url_path=url_path, depth=self.depth + len(path_components), path__startswith=self.path
+        ).first()
+        found = found and found.specific
+        if found is None or type(found).route is not Page.route:
+            return super().route(request, path_components)
+        if not found.live:
+            raise Http404
+        return RouteResult(found)
 
 
 class CourseIndexPage(CurriculumPage):

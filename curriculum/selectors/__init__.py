@@ -6,8 +6,9 @@ nothing.
 - languages: the language a page's text is in, its versions in other languages, the language switcher
 - elements: the five ILM elements in a locale
 - catalogue: the catalogue, institute sections and their course cards
-- outline: a course's outline and a lesson's place in it
+- outline: a course's outline and a lesson's place in it (from the course's cached sequence)
 - structure: which lessons and quizzes count in a course, keyed by translation_key, for lms/ (cached)
+- generation: when those cached reads (structures, course sequences, language links) go stale
 
 Every function returns what a page needs in a fixed number of queries, whatever the size of the course.
 """

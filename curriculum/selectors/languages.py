@@ -5,10 +5,12 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import QuerySet
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from curriculum.i18n import language_name, shipped_language_codes
+from curriculum.selectors.generation import structure_generation
 
 
 def content_languages(pages: Iterable[Page]) -> dict[int, str]:
@@ -65,12 +67,20 @@ class LanguageLink:
 def language_links(page: Page, request) -> list[LanguageLink]:
     """One link per shipped language to this page in that language; untranslated ones show the source, marked.
 
-    Computed once per request and page: the switcher and the fallback notice both use it.
+    Read once per request and page (the switcher and the fallback notice both use it), and kept in the cache until a
+    page is published, unpublished, moved or deleted (curriculum.selectors.generation), per site: the addresses are
+    the visitor's site's.
     """
-    cached = request.__dict__.setdefault("_language_links", {})
-    if page.pk not in cached:
-        cached[page.pk] = _language_links(page, request)
-    return cached[page.pk]
+    remembered = request.__dict__.setdefault("_language_links", {})
+    if page.pk not in remembered:
+        site = Site.find_for_request(request)
+        key = f"curriculum:language-links:{structure_generation()}:{page.pk}:{site.pk if site else 0}"
+        links = cache.get(key)
+        if links is None:
+            links = _language_links(page, request)
+            cache.set(key, links, timeout=24 * 60 * 60)
+        remembered[page.pk] = links
+    return remembered[page.pk]
 
 
 def _language_links(page: Page, request) -> list[LanguageLink]:

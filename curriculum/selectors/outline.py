@@ -1,11 +1,14 @@
 """A course's outline, a module's lessons, and a lesson's place in its course."""
 
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 
-from wagtail.models import Page
+from django.core.cache import cache
+from wagtail.models import Page, Site
 
 from curriculum.models import CoursePage, LessonPage, ModulePage, QuizPage
+from curriculum.selectors.generation import structure_generation
 from curriculum.selectors.languages import content_languages
 from curriculum.selectors.tree import course_of, parent_path
 
@@ -59,20 +62,60 @@ def module_lessons(module: ModulePage) -> list[OutlineItem]:
     return [OutlineItem(item, languages[item.pk]) for item in items]
 
 
-def lesson_position(item: Page, ancestors: list[Page]) -> dict:
-    """The lessons and quizzes before and after this one in its whole course (the course is among its ancestors)."""
-    siblings = [sibling for sibling in _items_under(course_of(item, ancestors)) if sibling.depth == item.depth]
+@dataclass(frozen=True)
+class SequenceItem:
+    """A lesson or quiz of a course's sequence, as the pager shows it: small enough to cache for every lesson."""
+
+    pk: int
+    title: str
+    url: str
+    depth: int
+    translation_key: uuid.UUID  # the learner's state in it (lms's page part "pager_item")
+    specific_class: type  # LessonPage or QuizPage: "Next lesson" or "Next quiz"
+    language: str  # the language its text is written in (an alias shows its source's)
+
+
+def course_sequence(course: Page, request) -> list[SequenceItem]:
+    """The live lessons and quizzes of the course (in its language's tree), in order, as the pager needs them: read
+    once (two queries) until a page is published, unpublished, moved or deleted (structure_generation), then from the
+    cache. Addresses are those of the visitor's site, which is part of the key."""
+    site = Site.find_for_request(request) if request is not None else None
+    key = f"curriculum:sequence:{structure_generation()}:{course.pk}:{site.pk if site else 0}"
+    sequence = cache.get(key)
+    if sequence is None:
+        items = _items_under(course)
+        languages = content_languages(items)
+        sequence = [
+            SequenceItem(
+                pk=item.pk,
+                title=item.title,
+                url=item.get_url(request),
+                depth=item.depth,
+                translation_key=item.translation_key,
+                specific_class=type(item),
+                language=languages[item.pk],
+            )
+            for item in items
+        ]
+        cache.set(key, sequence, timeout=24 * 60 * 60)
+    return sequence
+
+
+def lesson_position(item: Page, ancestors: list[Page], request=None) -> dict:
+    """The lessons and quizzes before and after this one in its whole course (the course is among its ancestors),
+    from the cached sequence of the course: no query of the course's items."""
+    sequence = course_sequence(course_of(item, ancestors), request)
+    siblings = [sibling for sibling in sequence if sibling.depth == item.depth]
     index = next((i for i, sibling in enumerate(siblings) if sibling.pk == item.pk), None)
     previous_lesson = siblings[index - 1] if index else None
     next_lesson = siblings[index + 1] if index is not None and index + 1 < len(siblings) else None
-    lessons = [sibling.pk for sibling in siblings if isinstance(sibling, LessonPage)]
-    # The pager says when a neighbour is still in another language (and marks its title so).
-    languages = content_languages([page for page in (previous_lesson, next_lesson) if page])
+    lessons = [sibling.pk for sibling in siblings if sibling.specific_class is LessonPage]
     return {
         "previous_lesson": previous_lesson,
-        "previous_lesson_language": languages.get(previous_lesson.pk) if previous_lesson else None,
+        # The pager says when a neighbour is still in another language (and marks its title so).
+        "previous_lesson_language": previous_lesson.language if previous_lesson else None,
         "next_lesson": next_lesson,
-        "next_lesson_language": languages.get(next_lesson.pk) if next_lesson else None,
+        "next_lesson_language": next_lesson.language if next_lesson else None,
         # "Lesson 3 of 20" counts lessons only; a quiz page shows no number.
         "lesson_number": lessons.index(item.pk) + 1 if item.pk in lessons else None,
         "lesson_count": len(lessons),

@@ -1,8 +1,7 @@
 """Course structure, for lms/: which lessons and quizzes count, keyed by translation_key, cached until a page
-changes (curriculum.signals moves the cache on)."""
+changes (curriculum.selectors.generation)."""
 
 import datetime
-import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -14,6 +13,7 @@ from django.utils import timezone
 from wagtail.models import Page, PageLogEntry
 
 from curriculum.models import CoursePage, LessonPage, ModulePage, QuizPage
+from curriculum.selectors.generation import structure_generation
 from curriculum.selectors.languages import written_versions
 from curriculum.selectors.tree import parent_path, under_any
 
@@ -55,26 +55,10 @@ def _source_versions(model, keys: Iterable[uuid.UUID]) -> dict[uuid.UUID, Page]:
     return chosen
 
 
-STRUCTURE_GENERATION = "curriculum:structure-generation"
-
-
-def _fresh_generation() -> int:
-    # Never a number used before: if the cache dropped the counter, old entries must not come back.
-    return time.time_ns()
-
-
-def next_structure_generation() -> None:
-    """Every cached course structure is stale from now on."""
-    try:
-        cache.incr(STRUCTURE_GENERATION)
-    except ValueError:
-        cache.set(STRUCTURE_GENERATION, _fresh_generation(), None)
-
-
 def course_structures(course_keys: Iterable[uuid.UUID]) -> dict[uuid.UUID, CourseStructure]:
     """The structures of many courses, from the cache when no page has changed since they were read."""
     course_keys = set(course_keys)
-    generation = cache.get_or_set(STRUCTURE_GENERATION, _fresh_generation, None)
+    generation = structure_generation()
     cache_keys = {key: f"curriculum:structure:{generation}:{key}" for key in course_keys}
     cached = cache.get_many(list(cache_keys.values()))
     structures = {key: cached[cache_key] for key, cache_key in cache_keys.items() if cache_key in cached}

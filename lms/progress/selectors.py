@@ -8,6 +8,7 @@ is kept. Every function here costs a fixed number of queries, whatever the numbe
 import uuid
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
@@ -85,7 +86,10 @@ class CourseProgress:
     def has_started(self) -> bool:
         return any(key in self.records for key in self.structure.item_keys)
 
+    @cached_property
     def module_percents(self) -> dict[str, int]:
+        """Each module's percentage complete, by module key: counted once per page, however many modules it shows
+        (read after the visit's records are in, never before)."""
         return {
             str(module.key): _percent(
                 sum(1 for key in module.item_keys if self.state(key) is LessonState.COMPLETE), len(module.item_keys)

@@ -10,13 +10,12 @@ import time
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, reset_queries
-from django.template.response import TemplateResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
-from wagtail.models import Page
 from wagtail.views import serve
 
+from tests.benchmarks.bare import bare_page_response
 from tests.helpers import lesson_in
 
 ROUNDS = 30
@@ -36,13 +35,9 @@ def render_lesson_page(path: str, language: str, user=None) -> bytes:
 
 
 def render_bare_page(path: str, language: str) -> bytes:
-    """The baseline: Wagtail routing, its view-restriction check, and the same body in a template with nothing else."""
+    """The baseline (tests.benchmarks.bare): Wagtail routing, its view-restriction check, the same body alone."""
     with translation.override(language):
-        request = _request(path, language)
-        page, _args, _kwargs = Page.route_for_request(request, path)
-        list(page.get_view_restrictions())  # Wagtail's serve() checks these for every page too
-        response = TemplateResponse(request, "benchmarks/bare_page.html", {"page": page, "self": page})
-        return response.render().content
+        return bare_page_response(_request(path, language), path).render().content
 
 
 def compare(ours, bare, path: str, language: str, label: str) -> None:

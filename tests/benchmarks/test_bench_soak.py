@@ -3,13 +3,13 @@ gunicorn with the production settings on a PostgreSQL database of the soak's own
 them complete, takes a quiz (answers saved as they go, then submitted), looks at the attempt and at "My learning".
 It reports requests, latency, errors (there must be none) and the gunicorn workers' memory at the start and the end.
 
-Everything stays on loopback; the soak's database and folders are created for the run and removed after it.
+Everything stays on loopback; the soak's database (a copy of the benchmarks' demo template, tests.benchmarks.served)
+and folders are created for the run and removed after it.
 """
 
 import os
 import random
 import re
-import secrets
 import socket
 import statistics
 import subprocess
@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.benchmarks import served
+
 ROOT = Path(__file__).resolve().parents[2]
 LEARNERS = 20
 SECONDS = float(os.environ.get("SOAK_SECONDS", "60"))
@@ -32,51 +34,18 @@ PASSWORD = "soak-learner-2045"
 COURSE = "/en/courses/landscape-learning-institute/ilm-five-elements/"
 
 
-def _server_url() -> str:
-    """The PostgreSQL server of DATABASE_URL when it names one, else the local one."""
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        return url.rsplit("/", 1)[0]
-    return "postgres://postgres@127.0.0.1:5432"
-
-
 @pytest.fixture(scope="module")
-def soak_site(tmp_path_factory):
-    """A database and folders of the soak's own, migrated, with the demo course and 20 learner accounts."""
-    import psycopg
-
-    server, name = _server_url(), f"bench_soak_{os.getpid()}"
-    try:
-        admin = psycopg.connect(f"{server}/postgres", autocommit=True)
-    except psycopg.OperationalError as error:
-        pytest.fail(f"The soak needs PostgreSQL ({server}): {error}")
-    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.execute(f'CREATE DATABASE "{name}"')
-    folder = tmp_path_factory.mktemp("soak")
-    env = {
-        **{key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_"))},
-        "DJANGO_SETTINGS_MODULE": "tests.benchmarks.soak_settings",
-        "SOAK_DIR": str(folder),
-        "CACHE_DIR": str(folder / "cache"),
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"{server}/{name}",
-        "TRUSTED_PROXY_COUNT": "1",  # the soak plays the TLS proxy: X-Forwarded-For and X-Forwarded-Proto
-    }
-    manage = [sys.executable, "manage.py"]
-    try:
-        for command in (["migrate", "--no-input"], ["collectstatic", "--no-input"], ["load_demo"]):
-            subprocess.run([*manage, *command, "-v", "0"], cwd=ROOT, env=env, check=True, capture_output=True)
+def soak_site():
+    """A copy of the demo site (tests.benchmarks.served) with 20 learner accounts."""
+    with served.demo_database(os.environ.get("BENCH_DATABASE", "bench") + "_soak") as (database_url, folder):
+        env = served.site_environment("tests.benchmarks.soak_settings", database_url, folder)
         accounts = (
             "from django.contrib.auth import get_user_model as U; "
             f"[U().objects.create_user(f'soak-{{n}}@example.org', f'soak-{{n}}@example.org', '{PASSWORD}', "
             f"display_name=f'Soak learner {{n}}') for n in range({LEARNERS})]"
         )
-        subprocess.run([*manage, "shell", "--no-imports", "-c", accounts], cwd=ROOT, env=env, check=True)
+        subprocess.run([*served.MANAGE, "shell", "--no-imports", "-c", accounts], cwd=ROOT, env=env, check=True)
         yield env
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
 
 
 def _worker_pids(master: int) -> list[int]:
@@ -222,11 +191,10 @@ class Stats:
 
 
 def test_twenty_learners_for_a_minute_on_gunicorn_and_postgresql(soak_site):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = served.free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "lms.wsgi", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "lms.wsgi", "-w", str(WORKERS)]
+        + ["-b", f"127.0.0.1:{port}"],
         cwd=ROOT,
         env=soak_site,
         stdout=subprocess.DEVNULL,

@@ -26,7 +26,7 @@ def lesson_state(progress, page):
 def module_percent(progress, module_page):
     if not progress or not (progress.is_enrolled or progress.has_started):
         return None
-    return progress.module_percents().get(str(module_page.translation_key))
+    return progress.module_percents.get(str(module_page.translation_key))
 
 
 @register.simple_tag

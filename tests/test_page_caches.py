@@ -1,0 +1,70 @@
+"""What learner pages read from the cache (a course's sequence for the pager, a page's language links) follows every
+publish, unpublish and move at once, and never carries one visitor's state to another."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from curriculum.models import ModulePage
+from lms.progress import services
+from tests.helpers import lesson_in
+
+pytestmark = pytest.mark.django_db
+
+
+def html(response) -> str:
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def pager(page: str) -> str:
+    return re.search(r'<nav class="pager".*?</nav>', page, re.S).group(0)
+
+
+def test_unpublishing_and_publishing_a_lesson_moves_the_pager_at_once(client):
+    second, third, fourth = lesson_in("en", 1, 2), lesson_in("en", 1, 3), lesson_in("en", 1, 4)
+    page = html(client.get(second.url))  # cached from here on
+    assert f'href="{third.url}" rel="next"' in pager(page) and "Lesson 2 of 20" in page
+
+    third.unpublish()
+    page = html(client.get(second.url))
+    assert f'href="{fourth.url}" rel="next"' in pager(page) and "Lesson 2 of 19" in page
+
+    third.save_revision().publish()
+    page = html(client.get(second.url))
+    assert f'href="{third.url}" rel="next"' in pager(page) and "Lesson 2 of 20" in page
+
+
+def test_moving_a_lesson_renumbers_the_course_at_once(client):
+    first, second = lesson_in("en", 1, 1), lesson_in("en", 1, 2)
+    assert 'rel="prev"' in pager(html(client.get(second.url)))
+    last_module = ModulePage.objects.child_of(first.get_parent().get_parent()).order_by("path").last()
+    first.move(last_module, pos="last-child")
+    page = html(client.get(second.url))
+    assert 'rel="prev"' not in pager(page) and "Lesson 1 of 20" in page
+
+
+def test_language_links_follow_a_translation_unpublished_and_published_again(client):
+    english, french = lesson_in("en", 2, 1), lesson_in("fr", 2, 1)
+    assert f'href="{french.url}" lang="fr"' in html(client.get(english.url))
+    french.unpublish()
+    page = html(client.get(english.url))
+    assert f'href="{french.url}" lang="fr"' not in page and 'href="/fr/" lang="fr"' in page
+    french.save_revision().publish()
+    assert f'href="{french.url}" lang="fr"' in html(client.get(english.url))
+
+
+def test_the_pager_shows_each_learner_their_own_state_only(client, learner):
+    first, second = lesson_in("en", 1, 1), lesson_in("en", 1, 2)
+    services.item_complete(learner=learner, item=first)
+    other = get_user_model().objects.create_user("bo@example.org", "bo@example.org", "pw-bo-2045")
+
+    client.force_login(learner)
+    assert "state--complete" in pager(html(client.get(second.url)))
+    client.force_login(other)
+    assert "state--complete" not in pager(html(client.get(second.url)))
+    client.logout()
+    assert "state--" not in pager(html(client.get(second.url)))
+    client.force_login(learner)
+    assert "state--complete" in pager(html(client.get(second.url)))
