@@ -1,4 +1,5 @@
-"""The demo's quizzes teach as well as test: their right answers cannot be guessed by picking the longest option."""
+"""The demo content holds together: quizzes whose right answers cannot be guessed by picking the longest option, lesson
+and module times that hold their activities."""
 
 from pathlib import Path
 
@@ -32,3 +33,19 @@ def test_the_right_answer_is_the_longest_option_no_more_often_than_chance(langua
     longest = [where for where, texts, right in questions if len(texts[right]) == max(map(len, texts))]
     chance = sum(1 / len(texts) for _where, texts, _right in questions)
     assert len(longest) <= chance, longest
+
+
+def demo_modules():
+    for path in sorted(DEMO.glob("*/module-*.en.yaml")):
+        yield path, yaml.safe_load(path.read_text())
+
+
+def test_each_demo_lesson_takes_at_least_the_time_of_its_activities():
+    """A facilitator plans a session on the lesson's time: it holds its activities (but an optional one), and a
+    module's time holds its lessons."""
+    for path, module in demo_modules():
+        for lesson in module["lessons"]:
+            activities = [block["activity"] for block in lesson["body"] if "activity" in block]
+            required = sum(activity["duration_minutes"] for activity in activities if not activity.get("optional"))
+            assert lesson["estimated_minutes"] >= required, (path.name, lesson["title"])
+        assert module["estimated_minutes"] >= sum(lesson["estimated_minutes"] for lesson in module["lessons"]), path
