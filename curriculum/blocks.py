@@ -168,6 +168,12 @@ class ActivityBlock(PrintsItself, blocks.StructBlock):
         default=6,
         help_text=_("Ruled lines printed in the workbook for the learner's answer."),
     )
+    optional = blocks.BooleanBlock(
+        label=_("Optional"),
+        required=False,
+        default=False,
+        help_text=_("Run when time allows: session plans list it apart, and the lesson's time need not include it."),
+    )
 
     class Meta:
         icon = "group"

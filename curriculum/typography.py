@@ -48,7 +48,9 @@ def typeset_html(html: str) -> str:
         if not verbatim and text:
             # The last letter before the tags: "<b>mot</b>: suite" gets its space as "mot: suite" would.
             before = previous[-1:] if previous and not previous[-1:].isspace() else ""
-            parts[index] = typeset_text(before + text)[len(before) :]
+            # Cut off what that letter became: a closing » becomes "\u00a0»", and cutting one character would
+            # leave a second » behind ("» </li>»").
+            parts[index] = typeset_text(before + text)[len(typeset_text(before)) :]
         if text:
             previous = text
     return "".join(parts)

@@ -368,3 +368,76 @@ def test_the_choice_says_each_built_workbooks_size_and_page_count(client, tmp_pa
     size = f"{len(content) / 1024:.1f}\xa0KB"
     assert f'<option value="en" lang="en" selected>English ({pages} pages, {size})</option>' in page, size
     assert "Sizes are those of the learner edition on A4." in page
+
+
+def test_the_session_plan_lists_optional_activities_apart_from_its_total(tmp_path):
+    root = module(2)
+    text = flat(" ".join(pdf_pages(build(root, edition="facilitator"), tmp_path)))
+    required = sum(lesson.activity_minutes for lesson in LessonPage.objects.child_of(root))
+    optional = [
+        block.value
+        for lesson in LessonPage.objects.child_of(root)
+        for block in lesson.body
+        if block.block_type == "activity" and block.value["optional"]
+    ]
+    assert optional, "the demo's module 2 has its transect walk as an optional activity"
+    assert re.search(rf"Total {required}\b", text)
+    apart = text.split("When time allows (not in the total)")[1]
+    assert all(activity["title"] in apart for activity in optional)
+    assert "optional, when time allows".upper() in text, "the activity itself says so where it prints"
+
+
+def test_an_author_is_warned_when_a_lesson_is_shorter_than_its_activities(rf, admin_user):
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    from curriculum.wagtail_hooks import warn_of_a_lesson_shorter_than_its_activities
+
+    lesson = next(page for page in LessonPage.objects.child_of(module(3)) if page.activity_minutes)
+    request = rf.post("/admin/pages/")
+    request.user, request.session = admin_user, {}
+    request._messages = FallbackStorage(request)
+    warn_of_a_lesson_shorter_than_its_activities(request, lesson)
+    assert not list(get_messages(request)), "the demo's lessons hold their activities"
+    lesson.estimated_minutes = lesson.activity_minutes - 1
+    warn_of_a_lesson_shorter_than_its_activities(request, lesson)
+    (warning,) = get_messages(request)
+    assert f"takes {lesson.estimated_minutes} minutes" in str(warning) and warning.level_tag == "warning"
+
+
+def course_html(demo_course, language: str, edition: str = "learner") -> str:
+    root = CoursePage.objects.get(translation_key=demo_course.translation_key, locale__language_code=language)
+    order = WorkbookOrder(page_key=demo_course.translation_key, language=language, edition=edition)
+    return services.workbook_html(printable(root), order)
+
+
+def test_a_workbook_with_nothing_translated_says_so_on_its_cover(demo_course):
+    """Portuguese has no translation yet: the cover says the whole workbook is in English, not "some parts"."""
+    html = flat(course_html(demo_course, "pt"))
+    assert "Este caderno ainda não está traduzido para português: é impresso em inglês" in html
+    assert "Algumas partes" not in html
+
+
+def test_untranslated_module_titles_and_glossary_terms_are_marked(demo_course):
+    html = flat(course_html(demo_course, "es"))
+    contents = html.split('<nav class="toc">')[1].split("</nav>")[0]
+    untranslated_module = "Shared understanding of the landscape and its people"
+    assert f'{untranslated_module} <span class="untranslated">(inglés)</span>' in contents
+    glossary = html.split('id="glossary"')[1]
+    mark = '<span class="untranslated" lang="es">(en inglés, aún sin traducir)'
+    assert f'<dt lang="en">Adaptive management {mark}' in glossary
+    assert "<dt>Alianza de paisaje</dt>" in glossary, "a term written in Spanish carries no mark"
+
+
+def test_french_content_is_typeset_in_print_as_on_the_page(demo_course):
+    """No-break spaces before : ; ? ! and inside « », put in at print time as on the web page, whatever the author
+    typed."""
+    from curriculum.typography import typeset_html
+
+    root = CoursePage.objects.get(translation_key=demo_course.translation_key, locale__language_code="fr")
+    book = printable(root)
+    services.workbook_html(book, WorkbookOrder(page_key=demo_course.translation_key, language="fr"))
+    french = [html for item in book.items if item.content_language == "fr" for html in item.blocks]
+    assert french and all(typeset_html(str(html)) == str(html) for html in french)
+    assert any("\u00a0:" in str(html) for html in french)
+    assert not any("»</li>»" in str(html) or "»</p>»" in str(html) for html in french), "a closing » is not doubled"
