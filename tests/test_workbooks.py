@@ -441,3 +441,24 @@ def test_french_content_is_typeset_in_print_as_on_the_page(demo_course):
     assert french and all(typeset_html(str(html)) == str(html) for html in french)
     assert any("\u00a0:" in str(html) for html in french)
     assert not any("»</li>»" in str(html) or "»</p>»" in str(html) for html in french), "a closing » is not doubled"
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_handout_prints_as_an_annex_page_the_lesson_refers_to_by_number(tmp_path, language):
+    root = module(1, language)
+    text = pdf_pages(build(root, language=language), tmp_path)
+    pages = [flat(page) for page in text]
+    lessons = LessonPage.objects.child_of(root)
+    handouts = [block.value for lesson in lessons for block in lesson.body if block.block_type == "handout"]
+    assert len(handouts) == 3, "module 1's activities hand out an engagement plan, a checklist and scoring slips"
+    with translation.override(language):
+        where = translation.gettext("a page to copy for each participant, in the annex on page")
+    everything = " ".join(pages)
+    for handout in handouts:
+        title = flat(handout["title"])
+        reference = re.search(re.escape(title) + r"\W+" + re.escape(flat(where)) + r" (\d+)", everything)
+        assert reference, title
+        annex_page = pages[int(reference.group(1)) - 1]
+        assert annex_page.count(title) == 1 and where not in annex_page, "the page it names is the handout's own"
+        for heading in handout["columns"]:  # a heading may wrap in its cell, so word by word
+            assert all(word in annex_page for word in flat(heading).split()), heading

@@ -91,6 +91,7 @@ def workbook_html(book: Printable, order: WorkbookOrder) -> str:
                     next((item.content_language for item in book.items), order.language), order.language
                 ),
                 "glossary": book.glossary(),
+                "handouts": book.handouts(language=order.language),
                 "session_plans": [
                     {
                         "title": module.page.title if module.page else _("Final quiz"),
