@@ -168,6 +168,12 @@ class ActivityBlock(PrintsItself, blocks.StructBlock):
         default=6,
         help_text=_("Ruled lines printed in the workbook for the learner's answer."),
     )
+    optional = blocks.BooleanBlock(
+        label=_("Optional"),
+        required=False,
+        default=False,
+        help_text=_("Run when time allows: session plans list it apart, and the lesson's time need not include it."),
+    )
 
     class Meta:
         icon = "group"
@@ -209,6 +215,40 @@ class GlossaryTermBlock(PrintsItself, blocks.StructBlock):
         print_template = "blocks/print/glossary_term.html"
         description = _("A term and its definition; the workbook gathers them in a glossary.")
         preview_value = {"term": _("Landscape"), "definition": _("An area shaped by the people and nature in it.")}
+
+
+class HandoutBlock(PrintsItself, blocks.StructBlock):
+    """A sheet an activity hands out (a table to fill in, a template, scoring slips). The workbook prints it as a
+    page of its own in the annex, ready to copy, and prints here where to find it (curriculum.printing)."""
+
+    title = blocks.CharBlock(label=_("Title"))
+    instructions = blocks.RichTextBlock(label=_("Instructions"), features=PARAGRAPH_FEATURES, required=False)
+    columns = blocks.ListBlock(
+        blocks.CharBlock(label=_("Column")),
+        label=_("Table columns"),
+        default=[],
+        help_text=_("Printed as a ruled table with these headings, for participants to fill in."),
+    )
+    rows = blocks.IntegerBlock(label=_("Table rows"), min_value=1, max_value=30, default=10)
+    prompts = blocks.ListBlock(
+        blocks.CharBlock(label=_("Prompt")),
+        label=_("Prompts"),
+        default=[],
+        help_text=_("Each printed with lines to write on below it."),
+    )
+
+    class Meta:
+        icon = "clipboard-list"
+        label = _("Handout")
+        template = "blocks/handout.html"
+        print_template = "blocks/print/handout.html"
+        annex_template = "blocks/print/handout_page.html"
+        description = _("A sheet to copy for participants; the workbook prints it as a page in its annex.")
+        preview_value = {"title": _("Engagement plan"), "columns": [_("Stakeholder"), _("How to involve")], "rows": 3}
+
+    def render_annex(self, value, context: dict) -> str:
+        """The handout as its own page of the workbook's annex."""
+        return render_to_string(self.meta.annex_template, {**context, "value": value})
 
 
 class DocumentBlock(OwnMediaMixin, PrintsItself, blocks.StructBlock):
@@ -255,5 +295,6 @@ class LessonBodyBlock(blocks.StreamBlock):
     activity = ActivityBlock()
     discussion_question = DiscussionQuestionBlock()
     glossary_term = GlossaryTermBlock()
+    handout = HandoutBlock()
     document = DocumentBlock()
     facilitator_note = FacilitatorNoteBlock()

@@ -4,6 +4,7 @@ and the same place of the site in another language."""
 from functools import cache
 
 from babel import Locale as BabelLocale
+from babel.dates import format_date
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
@@ -23,6 +24,15 @@ def language_name(code: str) -> str:
 def language_name_in(code: str, in_language: str) -> str:
     """The name of `code` as written in `in_language` ("anglais" for en in fr), for sentences in running text."""
     return BabelLocale.parse(code.replace("-", "_")).get_display_name(in_language.replace("-", "_")) or code
+
+
+def long_date(value, language: str) -> str:
+    """A date written out the way the language writes it: "1 December 2026", "1er décembre 2026" (French writes the
+    first day of a month as an ordinal, which Babel's CLDR pattern does not: it gives "1 décembre")."""
+    text = format_date(value, format="long", locale=language.replace("-", "_"))
+    if language.split("-")[0] == "fr" and value.day == 1 and text.startswith("1 "):
+        text = "1er" + text[1:]
+    return text
 
 
 def language_direction(code: str) -> str:

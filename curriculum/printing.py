@@ -15,6 +15,7 @@ from curriculum.models import CoursePage, LessonPage, ModulePage, QuizPage
 from curriculum.selectors.elements import elements_in_locale
 from curriculum.selectors.languages import content_languages
 from curriculum.selectors.tree import parent_path
+from curriculum.typography import typeset
 
 LEARNER = "learner"
 FACILITATOR = "facilitator"
@@ -37,16 +38,16 @@ class PrintItem:
     blocks: list[str] = field(default_factory=list)  # a lesson's body or a quiz's questions, printed for one edition
 
     def render(self, *, edition: str, language: str) -> None:
-        """Its blocks for one edition: a lesson's body, or a quiz's questions numbered from 1."""
+        """Its blocks for one edition: a lesson's body, or a quiz's questions numbered from 1, typeset for the
+        language they are written in (French spacing at print time too, as on the page)."""
         if self.is_quiz:
-            self.blocks = [
+            blocks = [
                 render_block_for_print(block, edition=edition, language=language, number=number)
                 for number, block in enumerate(self.page.questions, 1)
             ]
         else:
-            self.blocks = [
-                render_block_for_print(block, edition=edition, language=language) for block in self.page.body
-            ]
+            blocks = [render_block_for_print(block, edition=edition, language=language) for block in self.page.body]
+        self.blocks = [typeset(html, self.content_language) for html in blocks]
 
     @property
     def is_quiz(self) -> bool:
@@ -60,16 +61,18 @@ class PrintModule:
     elements: list = field(default_factory=list)
     items: list[PrintItem] = field(default_factory=list)
 
-    def activities(self):
-        """(lesson, activity value) in order: the module's session plan."""
+    def activities(self, *, optional: bool = False):
+        """(lesson, activity value) in order: the module's session plan; with optional=True, the activities run only
+        when time allows, which the plan lists apart."""
         for item in self.items:
             if not item.is_quiz:
                 for block in item.page.body:
-                    if block.block_type == "activity":
+                    if block.block_type == "activity" and bool(block.value.get("optional")) == optional:
                         yield item.page, block.value
 
     @property
     def activity_minutes(self) -> int:
+        """The plan's total: its activities that always run."""
         return sum(activity["duration_minutes"] or 0 for _lesson, activity in self.activities())
 
 
@@ -89,14 +92,33 @@ class Printable:
     def quizzes(self):
         return [item for item in self.items if item.is_quiz]
 
-    def glossary(self) -> list[tuple[str, str]]:
+    def handouts(self, *, language: str) -> list[str]:
+        """The annex: each handout of the lessons as a page of its own, ready to copy, typeset for its language."""
+        pages = []
+        for item in self.items:
+            if not item.is_quiz:
+                for block in item.page.body:
+                    if block.block_type == "handout":
+                        context = {
+                            "block_id": block.id,
+                            "lesson_title": item.page.title,
+                            "content_language": item.content_language,
+                            "LANGUAGE_CODE": language,
+                        }
+                        pages.append(typeset(block.block.render_annex(block.value, context), item.content_language))
+        return pages
+
+    def glossary(self) -> list[tuple[str, str, str]]:
+        """(term, definition, the language it is written in) of every glossary term, once each, in order: a term of
+        a lesson not yet translated comes in its source language, which the glossary marks."""
         terms = {}
         for item in self.items:
             if not item.is_quiz:
                 for block in item.page.body:
                     if block.block_type == "glossary_term":
                         terms.setdefault(
-                            block.value["term"].strip().casefold(), (block.value["term"], block.value["definition"])
+                            block.value["term"].strip().casefold(),
+                            (block.value["term"], block.value["definition"], item.content_language),
                         )
         return [terms[key] for key in sorted(terms)]
 

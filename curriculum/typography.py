@@ -119,7 +119,9 @@ def typeset_html(html: str, language: str | None = "fr") -> str:
         if not verbatim and MARKS.search(text) and is_french(languages.current):
             # The last letter before the tags: "<b>mot</b>: suite" gets its space as "mot: suite" would.
             before = previous[-1:] if previous and not previous[-1:].isspace() else ""
-            parts[index] = typeset_text(before + text)[len(before) :]
+            # Cut off what that letter became: a closing » becomes "\u00a0»", and cutting one character would
+            # leave a second » behind ("» </li>»").
+            parts[index] = typeset_text(before + text)[len(typeset_text(before)) :]
         previous = text
     return "".join(parts)
 

@@ -24,7 +24,7 @@ from curriculum.admin_scope import (
     foreign_drafts_filter,
 )
 from curriculum.institutes import institute_workspace
-from curriculum.models import ILMElement, Institute
+from curriculum.models import ILMElement, Institute, LessonPage
 from curriculum.permissions import can_see_course_translations, can_see_page_types_report
 
 
@@ -65,6 +65,23 @@ def complete_new_institute(request, instance):
                 request,
                 _("The institute is saved, but there is no course catalogue to put its section under yet."),
             )
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def warn_of_a_lesson_shorter_than_its_activities(request, page):
+    """A lesson's time is what a facilitator plans a session with: an author is told when it is shorter than the
+    activities it holds (saved all the same: the author may be mid-edit)."""
+    page = page.specific
+    if isinstance(page, LessonPage) and page.estimated_minutes < page.activity_minutes:
+        messages.warning(
+            request,
+            _(
+                "This lesson takes %(lesson)s minutes, but its activities take %(activities)s: a session planned on "
+                "the lesson's time would run short. Raise its estimated minutes, or mark an activity optional."
+            )
+            % {"lesson": page.estimated_minutes, "activities": page.activity_minutes},
+        )
 
 
 @hooks.register("register_admin_urls")

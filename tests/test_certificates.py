@@ -1,5 +1,6 @@
 """Certificates: issued once on completion, printed in the learner's language, verifiable by anyone, revocable."""
 
+import datetime
 import re
 import subprocess
 from pathlib import Path
@@ -7,11 +8,14 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import translation
 
 from curriculum.models import LessonPage, QuizPage
 from curriculum.typography import typeset_text
+from lms.accounts.forms import SignUpForm
 from lms.certificates import services
 from lms.certificates.models import CODE_ALPHABET, Certificate
+from lms.pdf.fonts import unprintable_characters
 from lms.pdf.render import BlockedURL, LocalFilesOnly, pdf_storage, render_pdf
 from lms.progress import services as progress
 from tests.helpers import lesson_in
@@ -58,7 +62,7 @@ def test_completing_the_course_issues_one_self_contained_certificate(certificate
     assert set(certificate.course_titles) == {"en", "fr", "es"}
     assert certificate.institute["names"]["en"] == "Landscape Learning Institute"
     assert [element["number"] for element in certificate.elements] == [1, 2, 3, 4, 5]
-    assert certificate.hours == 21 and certificate.language == "fr"
+    assert certificate.hours == 25 and certificate.language == "fr"
     assert re.fullmatch(r"[0-9a-f]{32}", certificate.token)
     assert len(certificate.code) == 10 and set(certificate.code) <= set(CODE_ALPHABET)
     progress.item_complete(learner=learner, item=lesson_in("en", 1, 1))
@@ -115,7 +119,7 @@ def test_pdf_metadata_and_tagging(certificate, tmp_path):
     assert "Tagged:          yes" in info
     assert "Metadata Stream: yes" in info  # the XMP packet of a PDF/A-3u file
     assert "Title:           Certificat" in info
-    assert "Author:          Institut d'apprentissage des paysages" in info
+    assert "Author:          Institut d’apprentissage des paysages" in info
     assert "Pages:           1" in info
 
 
@@ -189,7 +193,7 @@ def test_anyone_verifies_a_certificate_and_sees_only_what_it_says(certificate, c
     page = client.get(f"/verify/{certificate.token}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Ce certificat est valide." in page
     assert "Awa Traoré" in page and typeset_text("Gestion intégrée des paysages : les cinq éléments") in page
-    assert "Institut d'apprentissage des paysages" in page or "Institut d&#x27;apprentissage des paysages" in page
+    assert "Institut d’apprentissage des paysages" in page
     assert "awa@example.org" not in page
     english = client.get(f"/verify/{certificate.token}/?language=en").content.decode()
     assert "This certificate is valid." in english
@@ -291,3 +295,48 @@ def test_deleting_the_account_revokes_its_certificates_and_keeps_the_record(
     assert "this certificate stays revoked" in refused.content.decode()
     certificate.refresh_from_db()
     assert certificate.is_revoked
+
+
+def test_french_writes_the_first_day_of_a_month_as_1er(learner, demo_course, tmp_path):
+    certificate = services.certificate_issue(
+        learner=learner, course=demo_course, language="fr", completed_on=datetime.date(2026, 12, 1)
+    )
+    text = " ".join(pdf_text(services.certificate_render_pdf(certificate, "fr"), tmp_path).split())
+    assert "1er décembre 2026" in text
+    certificate.completed_on = datetime.date(2026, 12, 2)
+    assert "2 décembre 2026" in " ".join(pdf_text(services.certificate_render_pdf(certificate, "fr"), tmp_path).split())
+
+
+def test_an_arabic_name_extracts_as_it_is_written(learner, demo_course, tmp_path):
+    """The text layer is what copying and searching read: "الله" (one ligature glyph in Noto Naskh) stays "الله"."""
+    learner.display_name = "عبد الله بن علي"
+    certificate = services.certificate_issue(learner=learner, course=demo_course, language="en")
+    assert "عبد الله بن علي" in pdf_text(services.certificate_render_pdf(certificate, "en"), tmp_path)
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es", "pt"])
+def test_the_verification_address_keeps_its_preposition_on_its_line(learner, demo_course, tmp_path, language):
+    certificate = services.certificate_issue(learner=learner, course=demo_course, language=language)
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(services.certificate_render_pdf(certificate, language))
+    raw = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    address = services.certificate_html(certificate, language).split('<div class="address">')[1].split("</div>")[0]
+    preposition = address.split()[0]
+    line = next(line for line in raw.splitlines() if "/verify" in line)
+    assert line.strip().startswith(preposition), (line, address)
+
+
+def test_a_name_no_installed_font_can_print_is_refused_at_sign_up_with_a_clear_message(db):
+    form = SignUpForm(
+        data={
+            "email": "kai@example.org",
+            "display_name": "Kai \ue000",  # a private-use character: no font holds it, so it would print as a box
+            "preferred_language": "fr",
+            "password1": "pw-kai-2045-long",
+            "password2": "pw-kai-2045-long",
+        }
+    )
+    with translation.override("fr"):
+        assert not form.is_valid()
+        assert "\ue000" in form.errors["display_name"][0] and "certificat" in form.errors["display_name"][0]
+    assert unprintable_characters("فاطمة الزهراء · Nguyễn Thị · Łukasz · Ана") == []

@@ -385,3 +385,97 @@ def test_the_choice_says_the_size_and_page_count_of_the_very_file_chosen(client,
     french = client.get(module(2, "fr").url).content.decode()
     said = json.loads(html.unescape(re.search(r'data-sizes="([^"]*)"', french)[1]))["en a4 learner"]
     assert re.fullmatch(r"anglais, A4, [^:]*\u00a0: \d+ pages, [\d,]+\u00a0Kio", said), said
+
+
+def test_the_session_plan_lists_optional_activities_apart_from_its_total(tmp_path):
+    root = module(2)
+    text = flat(" ".join(pdf_pages(build(root, edition="facilitator"), tmp_path)))
+    required = sum(lesson.activity_minutes for lesson in LessonPage.objects.child_of(root))
+    optional = [
+        block.value
+        for lesson in LessonPage.objects.child_of(root)
+        for block in lesson.body
+        if block.block_type == "activity" and block.value["optional"]
+    ]
+    assert optional, "the demo's module 2 has its transect walk as an optional activity"
+    assert re.search(rf"Total {required}\b", text)
+    apart = text.split("When time allows (not in the total)")[1]
+    assert all(activity["title"] in apart for activity in optional)
+    assert "optional, when time allows".upper() in text, "the activity itself says so where it prints"
+
+
+def test_an_author_is_warned_when_a_lesson_is_shorter_than_its_activities(rf, admin_user):
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    from curriculum.wagtail_hooks import warn_of_a_lesson_shorter_than_its_activities
+
+    lesson = next(page for page in LessonPage.objects.child_of(module(3)) if page.activity_minutes)
+    request = rf.post("/admin/pages/")
+    request.user, request.session = admin_user, {}
+    request._messages = FallbackStorage(request)
+    warn_of_a_lesson_shorter_than_its_activities(request, lesson)
+    assert not list(get_messages(request)), "the demo's lessons hold their activities"
+    lesson.estimated_minutes = lesson.activity_minutes - 1
+    warn_of_a_lesson_shorter_than_its_activities(request, lesson)
+    (warning,) = get_messages(request)
+    assert f"takes {lesson.estimated_minutes} minutes" in str(warning) and warning.level_tag == "warning"
+
+
+def course_html(demo_course, language: str, edition: str = "learner") -> str:
+    root = CoursePage.objects.get(translation_key=demo_course.translation_key, locale__language_code=language)
+    order = WorkbookOrder(page_key=demo_course.translation_key, language=language, edition=edition)
+    return services.workbook_html(printable(root), order)
+
+
+def test_a_workbook_with_nothing_translated_says_so_on_its_cover(demo_course):
+    """Portuguese has no translation yet: the cover says the whole workbook is in English, not "some parts"."""
+    html = flat(course_html(demo_course, "pt"))
+    assert "Este caderno ainda não está traduzido para português: é impresso em inglês" in html
+    assert "Algumas partes" not in html
+
+
+def test_untranslated_module_titles_and_glossary_terms_are_marked(demo_course):
+    html = flat(course_html(demo_course, "es"))
+    contents = html.split('<nav class="toc">')[1].split("</nav>")[0]
+    untranslated_module = "Shared understanding of the landscape and its people"
+    assert f'{untranslated_module} <span class="untranslated">(inglés)</span>' in contents
+    glossary = html.split('id="glossary"')[1]
+    mark = '<span class="untranslated" lang="es">(en inglés, aún sin traducir)'
+    assert f'<dt lang="en">Adaptive management {mark}' in glossary
+    assert "<dt>Alianza de paisaje</dt>" in glossary, "a term written in Spanish carries no mark"
+
+
+def test_french_content_is_typeset_in_print_as_on_the_page(demo_course):
+    """No-break spaces before : ; ? ! and inside « », put in at print time as on the web page, whatever the author
+    typed."""
+    from curriculum.typography import typeset_html
+
+    root = CoursePage.objects.get(translation_key=demo_course.translation_key, locale__language_code="fr")
+    book = printable(root)
+    services.workbook_html(book, WorkbookOrder(page_key=demo_course.translation_key, language="fr"))
+    french = [html for item in book.items if item.content_language == "fr" for html in item.blocks]
+    assert french and all(typeset_html(str(html)) == str(html) for html in french)
+    assert any("\u00a0:" in str(html) for html in french)
+    assert not any("»</li>»" in str(html) or "»</p>»" in str(html) for html in french), "a closing » is not doubled"
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_handout_prints_as_an_annex_page_the_lesson_refers_to_by_number(tmp_path, language):
+    root = module(1, language)
+    text = pdf_pages(build(root, language=language), tmp_path)
+    pages = [flat(page) for page in text]
+    lessons = LessonPage.objects.child_of(root)
+    handouts = [block.value for lesson in lessons for block in lesson.body if block.block_type == "handout"]
+    assert len(handouts) == 3, "module 1's activities hand out an engagement plan, a checklist and scoring slips"
+    with translation.override(language):
+        where = translation.gettext("a page to copy for each participant, in the annex on page")
+    everything = " ".join(pages)
+    for handout in handouts:
+        title = flat(handout["title"])
+        reference = re.search(re.escape(title) + r"\W+" + re.escape(flat(where)) + r" (\d+)", everything)
+        assert reference, title
+        annex_page = pages[int(reference.group(1)) - 1]
+        assert annex_page.count(title) == 1 and where not in annex_page, "the page it names is the handout's own"
+        for heading in handout["columns"]:  # a heading may wrap in its cell, so word by word
+            assert all(word in annex_page for word in flat(heading).split()), heading

@@ -334,5 +334,14 @@ class LessonPage(CurriculumPage):
     parent_page_types = ["curriculum.ModulePage"]
     subpage_types = []
 
+    @property
+    def activity_minutes(self) -> int:
+        """The minutes of the lesson's activities that always run (an optional one runs when time allows)."""
+        return sum(
+            block.value["duration_minutes"] or 0
+            for block in self.body
+            if block.block_type == "activity" and not block.value.get("optional")
+        )
+
     class Meta:
         verbose_name = _("lesson")

@@ -12,6 +12,7 @@ from wagtail.admin.forms.auth import PasswordResetForm as WagtailPasswordResetFo
 
 from lms.accounts import backends
 from lms.accounts.ratelimit import PASSWORD_RESET_REQUESTS
+from lms.pdf.fonts import validate_printable_name
 
 User = get_user_model()
 
@@ -29,10 +30,12 @@ def too_many_attempts_message(seconds: int) -> str:
 
 
 def require_email_and_name(form):
-    """Learners are reached by email and named on certificates: both are required, under our own labels."""
+    """Learners are reached by email and named on certificates: both are required, under our own labels, and the name
+    only with characters a certificate can print."""
     form.fields["email"].required = True
     form.fields["email"].label = _("Email address")
     form.fields["display_name"].required = True
+    form.fields["display_name"].validators.append(validate_printable_name)
     form.fields["preferred_language"].label = _("Language for the site and your certificates")
 
 

@@ -3,13 +3,14 @@
 import datetime
 import secrets
 
-from babel.dates import format_date, format_interval
+from babel.dates import format_interval
 from django.conf import settings
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from curriculum.i18n import long_date
 from curriculum.models.institutes import css_colour
 
 # Ten characters a person can read off paper and type: no 0/O, 1/I/L, 5/S or 8/B to confuse.
@@ -103,7 +104,7 @@ class Certificate(models.Model):
         starts = datetime.date.fromisoformat(self.workshop["starts_on"])
         ends = datetime.date.fromisoformat(self.workshop["ends_on"])
         dates = (
-            format_date(starts, format="long", locale=language)
+            long_date(starts, language)
             if starts == ends
             else format_interval(starts, ends, skeleton="yMMMMd", locale=language)
         )

@@ -1,7 +1,6 @@
 """Issuing, printing and revoking certificates."""
 
 import segno
-from babel.dates import format_date
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Value
@@ -10,6 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from curriculum.i18n import long_date
 from curriculum.models import CoursePage
 from lms.certificates.models import Certificate
 from lms.certificates.snapshot import course_snapshot
@@ -80,7 +80,7 @@ def certificate_html(certificate: Certificate, language: str, *, claim: dict | N
                 "signatory_title": certificate.signatory_title(language),
                 "brand_colour": certificate.brand_colour,
                 "elements": certificate.element_titles(language),
-                "completed_on": format_date(certificate.completed_on, format="long", locale=language),
+                "completed_on": long_date(certificate.completed_on, language),
                 "workshop_text": certificate.workshop_text(language),
                 "claim": claim,
                 "qr_svg": qr.svg_data_uri(scale=4, border=0, dark="#1b1f1c"),

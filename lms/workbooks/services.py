@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from babel.dates import format_date
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
@@ -17,7 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
 
-from curriculum.i18n import language_name, language_name_in
+from curriculum.i18n import language_name, language_name_in, long_date
 from curriculum.models import CoursePage, ModulePage
 from curriculum.printing import FACILITATOR, LEARNER, Printable, printable
 from curriculum.selectors.languages import live_page, written_versions
@@ -84,15 +83,20 @@ def workbook_html(book: Printable, order: WorkbookOrder) -> str:
                 "institute_name": institute.name if institute else "",
                 "brand_colour": institute.print_colour if institute else "#000000",
                 "logo_url": institute.logo.get_rendition(LOGO_RENDITION).url if institute and institute.logo_id else "",
-                "content_date": format_date(book.content_date, format="long", locale=order.language)
-                if book.content_date
-                else "",
+                "content_date": long_date(book.content_date, order.language) if book.content_date else "",
                 "has_fallback": any(item.content_language != order.language for item in book.items),
+                # Nothing in the edition's language yet: the cover says so plainly, not "some parts".
+                "all_fallback": all(item.content_language != order.language for item in book.items),
+                "source_language": language_name_in(
+                    next((item.content_language for item in book.items), order.language), order.language
+                ),
                 "glossary": book.glossary(),
+                "handouts": book.handouts(language=order.language),
                 "session_plans": [
                     {
                         "title": module.page.title if module.page else _("Final quiz"),
                         "activities": list(module.activities()),
+                        "optional_activities": list(module.activities(optional=True)),
                         "minutes": module.activity_minutes,
                     }
                     for module in book.modules
