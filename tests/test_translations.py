@@ -51,8 +51,9 @@ def test_catalogue_is_up_to_date_with_the_code(fresh_extraction, language):
     extracted = message_ids(catalogue(fresh_extraction / relative))
     missing = extracted - committed
     stale = committed - extracted
-    assert not missing, f"strings in the code missing from {relative} (run `make messages`): {sorted(missing, key=str)[:10]}"
-    assert not stale, f"strings in {relative} no longer in the code (run `make messages`): {sorted(stale, key=str)[:10]}"
+    missing, stale = sorted(missing, key=str), sorted(stale, key=str)  # a string with a context is a tuple
+    assert not missing, f"strings in the code missing from {relative} (run `make messages`): {missing[:10]}"
+    assert not stale, f"strings in {relative} no longer in the code (run `make messages`): {stale[:10]}"
 
 
 @pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
