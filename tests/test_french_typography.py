@@ -210,3 +210,17 @@ def test_every_french_page_of_a_learners_path_is_typeset_titles_breadcrumbs_page
     assert "Qui est concerné\u00a0? Cartographier" in responses["lesson"].split('class="pager"')[1], "the pager"
     for name, html in responses.items():
         assert not unspaced_marks(html), (name, unspaced_marks(html))
+
+
+@pytest.mark.django_db
+def test_a_page_still_in_another_language_marks_its_title_so(client, demo_course):
+    """An English quiz shown on the Spanish site (not yet translated): its <title> says it is English, as its body
+    does, so that neither typesetting nor a screen reader takes it for the site's language."""
+    from tests.quiz_builder import demo_quiz
+
+    quiz = demo_quiz("es", 1)
+    assert quiz.alias_of_id, "the demo's Spanish quiz is still the English one"
+    page = client.get(quiz.url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert '<html lang="es"' in page and '<title lang="en">Check your understanding' in page
+    french = client.get(demo_quiz("fr", 1).url).content.decode()
+    assert "<title>Vérifiez vos acquis\u00a0: " in french

@@ -80,6 +80,7 @@ def test_a_passed_quiz_continues_to_the_next_item_and_a_failed_one_does_not(lear
     submit(learner_client, failed, demo_wrong_answers(quiz))
     page = learner_client.get(f"/en/learning/quizzes/attempts/{failed.pk}/").content.decode()
     assert ">Continue</a>" not in page
+    assert f'<a href="{quiz.get_parent().url}">Review the lessons</a>' in page, "its module, before a retake"
     passed = start(learner_client, quiz)
     submit(learner_client, passed, demo_right_answers(quiz))
     page = learner_client.get(f"/en/learning/quizzes/attempts/{passed.pk}/").content.decode()

@@ -151,9 +151,11 @@ def attempt_detail(request, pk):
 
 
 def _what_next(request, attempt: QuizAttempt, quiz: QuizPage) -> dict:
-    """After a passed attempt: the course's next item, or, when it finished the course, the certificate."""
+    """After a passed attempt: the course's next item, or, when it finished the course, the certificate; after a
+    failed one, where its lessons are."""
     if not attempt.passed:
-        return {}
+        # Before a retake, the lessons the quiz is about: its module's page (or the course's, for a course quiz).
+        return {"lessons_page": quiz.get_parent()}
     course = course_of(quiz)
     progress = progress_selectors.course_progress(learner=request.user, course=course)
     if progress is None:
