@@ -86,3 +86,12 @@ def test_a_lesson_body_is_typeset_for_its_language_from_the_cache_too(client):
     body = re.search(r'<div class="lesson-body">.*?</article>', second, re.S).group(0)
     assert body == re.search(r'<div class="lesson-body">.*?</article>', first, re.S).group(0)
     assert "\u00a0:" in body or "\u202f" in body or "\u00a0»" in body
+
+
+def test_the_course_outline_follows_a_lesson_unpublished_and_published_again(client, demo_course):
+    lesson = lesson_in("en", 3, 2)
+    assert f'href="{lesson.url}"' in html(client.get(demo_course.url))
+    lesson.unpublish()
+    assert f'href="{lesson.url}"' not in html(client.get(demo_course.url))
+    lesson.save_revision().publish()
+    assert f'href="{lesson.url}"' in html(client.get(demo_course.url))
