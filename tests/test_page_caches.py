@@ -95,3 +95,14 @@ def test_the_course_outline_follows_a_lesson_unpublished_and_published_again(cli
     assert f'href="{lesson.url}"' not in html(client.get(demo_course.url))
     lesson.save_revision().publish()
     assert f'href="{lesson.url}"' in html(client.get(demo_course.url))
+
+
+def test_a_page_the_browser_already_has_answers_304_and_no_bytes(client, learner):
+    lesson = lesson_in("en", 1, 2)
+    first = client.get(lesson.url)
+    etag = first["ETag"]
+    again = client.get(lesson.url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    client.force_login(learner)  # a learner's page is another page: never answered with the visitor's copy
+    assert client.get(lesson.url, headers={"If-None-Match": etag}).status_code == 200
+    assert "ETag" not in client.get("/en/learning/"), "pages kept from every store have no ETag"
