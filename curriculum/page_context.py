@@ -17,6 +17,8 @@ from curriculum.models import (
 from curriculum.pages_hooks import reads_for
 from curriculum.selectors import catalogue, elements, outline
 
+OUTLINE_OPEN_LIMIT = 40  # lessons and quizzes a course outline shows unfolded
+
 
 @reads_for(HomePage)
 def home_page(*, page, request, context):
@@ -31,12 +33,15 @@ def course_index_page(*, page, request, context):
 
 @reads_for(InstituteSectionPage)
 def institute_section_page(*, page, request, context):
-    context.update(catalogue.institute_section(page, request))
+    context.update(catalogue.institute_section(page, request, request.GET))
 
 
 @reads_for(CoursePage)
 def course_page(*, page, request, context):
     context["outline"] = outline.course_outline(page)
+    # A long course shows its modules with their lessons folded away (the first one open): a phone scrolls through
+    # module headings, not a few hundred lesson titles.
+    context["outline_collapsed"] = sum(len(part.lessons) for part in context["outline"]) > OUTLINE_OPEN_LIMIT
     context["elements"] = elements.course_elements(page)
 
 

@@ -24,10 +24,11 @@ The keys of each page's template context, and who adds them (besides Wagtail's `
 
     every page below the home page      breadcrumbs: its ancestors below the root        (curriculum)
     home page                           elements, catalogue                             (curriculum)
-    course catalogue                    course_cards, lesson_results, query, selected_element, selected_language,
+    course catalogue                    course_cards (a page of them), course_count, catalogue_pages,
+                                        lesson_results, query, selected_element, selected_language,
                                         element_options, language_options, is_filtered  (curriculum)
-    institute section                   institute, course_cards                         (curriculum)
-    course page                         outline, elements                               (curriculum)
+    institute section                   institute, course_cards, catalogue_pages        (curriculum)
+    course page                         outline, outline_collapsed, elements            (curriculum)
                                         progress, certificate_pending, certificate,      (lms.progress, learners)
                                         resume_lesson
                                         quiz_scores                                     (lms.quizzes, learners)

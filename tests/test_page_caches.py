@@ -68,3 +68,41 @@ def test_the_pager_shows_each_learner_their_own_state_only(client, learner):
     assert "state--" not in pager(html(client.get(second.url)))
     client.force_login(learner)
     assert "state--complete" in pager(html(client.get(second.url)))
+
+
+def test_a_lesson_body_is_rendered_once_per_revision_and_a_new_one_shows_at_once(client):
+    lesson = lesson_in("en", 1, 2)
+    assert "A sentence of the new revision." not in html(client.get(lesson.url))
+    lesson.body = [("paragraph", "<p>A sentence of the new revision.</p>")]
+    lesson.save_revision()
+    assert "A sentence of the new revision." not in html(client.get(lesson.url)), "a draft stays a draft"
+    lesson.get_latest_revision().publish()
+    assert "A sentence of the new revision." in html(client.get(lesson.url))
+
+
+def test_a_lesson_body_is_typeset_for_its_language_from_the_cache_too(client):
+    french = lesson_in("fr", 1, 1)
+    first, second = html(client.get(french.url)), html(client.get(french.url))
+    body = re.search(r'<div class="lesson-body">.*?</article>', second, re.S).group(0)
+    assert body == re.search(r'<div class="lesson-body">.*?</article>', first, re.S).group(0)
+    assert "\u00a0:" in body or "\u202f" in body or "\u00a0»" in body
+
+
+def test_the_course_outline_follows_a_lesson_unpublished_and_published_again(client, demo_course):
+    lesson = lesson_in("en", 3, 2)
+    assert f'href="{lesson.url}"' in html(client.get(demo_course.url))
+    lesson.unpublish()
+    assert f'href="{lesson.url}"' not in html(client.get(demo_course.url))
+    lesson.save_revision().publish()
+    assert f'href="{lesson.url}"' in html(client.get(demo_course.url))
+
+
+def test_a_page_the_browser_already_has_answers_304_and_no_bytes(client, learner):
+    lesson = lesson_in("en", 1, 2)
+    first = client.get(lesson.url)
+    etag = first["ETag"]
+    again = client.get(lesson.url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    client.force_login(learner)  # a learner's page is another page: never answered with the visitor's copy
+    assert client.get(lesson.url, headers={"If-None-Match": etag}).status_code == 200
+    assert "ETag" not in client.get("/en/learning/"), "pages kept from every store have no ETag"

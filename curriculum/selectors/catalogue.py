@@ -8,8 +8,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.db.models.functions import Substr
+from django.http import QueryDict
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, PageViewRestriction
 
@@ -20,6 +22,36 @@ from curriculum.selectors.languages import content_languages, written_versions
 from curriculum.selectors.tree import STEP, parent_path, under_any
 
 CARD_IMAGE_SPEC = "fill-640x300"
+# Cards on one page of the catalogue: about 2 KB each, so a page stays far under 100 KB however many courses there are.
+CATALOGUE_PAGE_SIZE = 20
+
+
+@dataclass
+class PageLinks:
+    """Where a paged list is (page `number` of `count`) and the query strings of its previous and next pages, which
+    keep every other parameter (search, filters) of the address."""
+
+    number: int
+    count: int
+    previous_query: str | None
+    next_query: str | None
+
+    @classmethod
+    def of(cls, page, params: Mapping, name: str = "page") -> "PageLinks":
+        def query(number: int) -> str:
+            kept = QueryDict(mutable=True)
+            for key in params:
+                if key != name:
+                    kept.setlist(key, params.getlist(key) if hasattr(params, "getlist") else [params[key]])
+            kept[name] = str(number)
+            return "?" + kept.urlencode()
+
+        return cls(
+            number=page.number,
+            count=page.paginator.num_pages,
+            previous_query=query(page.previous_page_number()) if page.has_previous() else None,
+            next_query=query(page.next_page_number()) if page.has_next() else None,
+        )
 
 
 def catalogue_page(language_code: str) -> Page | None:
@@ -104,7 +136,7 @@ def visible_to(pages, request=None):
 
 def catalogue(index_page: Page, *, params: Mapping, request=None) -> dict:
     """The catalogue page's courses, filtered by ?element=1-5, ?language=<code> and searched by ?q=, leaving out
-    what the visitor may not see (`visible_to`)."""
+    what the visitor may not see (`visible_to`), CATALOGUE_PAGE_SIZE at a time (?page=)."""
     locale = index_page.locale
     query = search_terms(params.get("q") or "")
     element = params.get("element") or ""
@@ -132,10 +164,13 @@ def catalogue(index_page: Page, *, params: Mapping, request=None) -> dict:
             if parent_path(lesson.path, 2) in course_paths
         ][:20]
     else:
-        courses = list(courses.order_by("path"))
+        courses = courses.order_by("path")
+    listed = Paginator(courses, CATALOGUE_PAGE_SIZE).get_page(params.get("page"))
 
     return {
-        "course_cards": course_cards(courses, locale),
+        "course_cards": course_cards(list(listed.object_list), locale),
+        "course_count": listed.paginator.count,
+        "catalogue_pages": PageLinks.of(listed, params),
         "lesson_results": lessons,
         "query": query,
         "selected_element": element,
@@ -146,15 +181,17 @@ def catalogue(index_page: Page, *, params: Mapping, request=None) -> dict:
     }
 
 
-def institute_section(section: Page, request=None) -> dict:
+def institute_section(section: Page, request=None, params: Mapping | None = None) -> dict:
     """An institute's page: the institute in the section's language and the cards of its published courses that the
-    visitor may see."""
+    visitor may see, CATALOGUE_PAGE_SIZE at a time (?page=)."""
     institute = section.institute
+    params = params if params is not None else {}
     courses = visible_to(CoursePage.objects.child_of(section).live(), request)
-    courses = list(_with_card_relations(courses).order_by("path"))
+    listed = Paginator(_with_card_relations(courses).order_by("path"), CATALOGUE_PAGE_SIZE).get_page(params.get("page"))
     return {
         "institute": institute.get_translation_or_none(section.locale) or institute,
-        "course_cards": course_cards(courses, section.locale),
+        "course_cards": course_cards(list(listed.object_list), section.locale),
+        "catalogue_pages": PageLinks.of(listed, params),
     }
 
 

@@ -40,10 +40,20 @@ def _items_under(page: Page) -> list[Page]:
 
 
 def course_outline(course: CoursePage) -> list[OutlineModule]:
-    """The course's live modules in order, each with its live lessons and quizzes, in a fixed number of queries.
+    """The course's live modules in order, each with its live lessons and quizzes, in a fixed number of queries, or
+    from the cache until a page is published, unpublished, moved or deleted (curriculum.selectors.generation).
 
     A quiz on the whole course comes last, in a part of its own with no module page.
     """
+    key = f"curriculum:outline:{structure_generation()}:{course.pk}"
+    outline = cache.get(key)
+    if outline is None:
+        outline = _read_course_outline(course)
+        cache.set(key, outline, timeout=24 * 60 * 60)
+    return outline
+
+
+def _read_course_outline(course: CoursePage) -> list[OutlineModule]:
     modules = list(ModulePage.objects.child_of(course).live().select_related("locale").order_by("path"))
     items = _items_under(course)
     languages = content_languages([*modules, *items])

@@ -1,12 +1,17 @@
 from django import template
+from django.core.cache import cache
 from django.urls import translate_url
 from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
+from wagtail.models import Site
 
+from curriculum import typography
 from curriculum.i18n import language_direction, language_name, language_name_in, shipped_language_codes
 from curriculum.models import CourseIndexPage, QuizPage
 from curriculum.pages_hooks import page_part_templates
 from curriculum.selectors import catalogue, languages
+from curriculum.selectors.generation import structure_generation
 
 register = template.Library()
 
@@ -117,3 +122,31 @@ def page_part(context, name, **values):
     with context.push(**values):
         parts = [engine.get_template(template).render(context) for template in page_part_templates(name)]
     return format_html_join("", "{}", ((part,) for part in parts))  # each part is safe: its template escaped it
+
+
+@register.simple_tag(takes_context=True)
+def lesson_body(context, page, content_language):
+    """A lesson's body, rendered and typeset: once per published revision, text language, interface language and
+    site, then from the cache until a page is published, unpublished, moved or deleted (its links and documents may
+    point elsewhere then: curriculum.selectors.generation). Body blocks show content only, never the visitor's state,
+    so one rendering serves everyone; a preview (a draft) is always rendered afresh."""
+    request = context.get("request")
+
+    def render():
+        html = page.body.render_as_block(context=context.flatten())  # as {% include_block page.body %} does
+        return typography.typeset(html, content_language or get_language())
+
+    if request is None or getattr(request, "is_preview", False) or not page.live_revision_id:
+        return mark_safe(render())  # noqa: S308 (the blocks' templates escaped the content)
+    site = Site.find_for_request(request)
+    key = (
+        ":".join(
+            map(str, ("curriculum:body", structure_generation(), page.pk, page.live_revision_id, content_language))
+        )
+        + f":{get_language()}:{site.pk if site else 0}"
+    )
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, str(html), timeout=24 * 60 * 60)
+    return mark_safe(html)  # noqa: S308 (rendered by the blocks' templates, which escape the content)

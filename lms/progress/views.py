@@ -5,6 +5,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -13,10 +14,13 @@ from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
 from curriculum.models import CoursePage, LessonPage
+from curriculum.selectors.catalogue import PageLinks
 from curriculum.selectors.languages import live_page, pages_in_language
 from curriculum.selectors.tree import course_of
 from lms.progress import charts, selectors, services
 from lms.quizzes import selectors as quiz_selectors
+
+DASHBOARD_PAGE_SIZE = 10  # courses per list of "My learning" (in progress, completed, left)
 
 
 def _login_then(request, page):
@@ -78,7 +82,6 @@ def complete_lesson(request, lesson_key):
 def dashboard(request):
     language = translation.get_language()
     data = selectors.dashboard(learner=request.user, language_code=language)
-    quiz_keys = [key for item in data.current + data.completed for key in item.progress.structure.quiz_keys]
     certificates = list(request.user.certificates.all())
     held = {certificate.course_key for certificate in certificates}
     pending = []
@@ -91,6 +94,13 @@ def dashboard(request):
                 certificates.insert(0, issued)
             else:
                 pending.append(item.course)
+    # What is current first, and every list a page at a time: the page stays small whatever a learner has taken.
+    page_links = {}
+    for name in ("current", "completed", "left"):
+        listed = Paginator(getattr(data, name), DASHBOARD_PAGE_SIZE).get_page(request.GET.get(f"{name}_page"))
+        setattr(data, name, list(listed.object_list))
+        page_links[name] = PageLinks.of(listed, request.GET, name=f"{name}_page")
+    quiz_keys = [key for item in data.current + data.completed for key in item.progress.structure.quiz_keys]
     resume = [item.resume_lesson for item in data.current if item.resume_lesson]
     alias_sources = {lesson.alias_of_id for lesson in resume if lesson.alias_of_id}
     sources = (
@@ -112,5 +122,6 @@ def dashboard(request):
                 {"record": certificate, "title": certificate.course_title(language)} for certificate in certificates
             ],
             "pending_certificates": pending,
+            "page_links": page_links,
         },
     )

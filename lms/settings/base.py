@@ -47,6 +47,9 @@ MIDDLEWARE = [
     # Outside every middleware that writes the body; above WhiteNoise, so static files without a compressed copy (the
     # development server's, which come straight from static/) are compressed too (lms.middleware.CompressionMiddleware).
     "lms.middleware.CompressionMiddleware",
+    # Below compression, so the ETag is the page's own (compression only makes it weak): a phone that has the page
+    # already gets "304 Not Modified" and no bytes. Pages sent with "no-store" (a learner's records) get no ETag.
+    "django.middleware.http.ConditionalGetMiddleware",
     "lms.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lms.middleware.NulCharacterMiddleware",  # before sessions: it drops a session cookie holding a NUL
