@@ -67,3 +67,25 @@ def test_the_zim_holds_no_facilitator_note_and_no_answer(french_zim):
 def test_an_unknown_course_is_refused(db, tmp_path):
     with pytest.raises(CommandError):
         call_command("export_zim", "no-such-course", "--language", "fr", "-o", str(tmp_path / "x.zim"))
+
+
+def test_the_institutes_staff_download_the_zim_from_the_course_page_in_the_admin(
+    client, demo_course, institute_member, tmp_path
+):
+    from tests.helpers import FIRST_INSTITUTE, SECOND_INSTITUTE
+
+    french = CoursePage.objects.get(translation_key=demo_course.translation_key, locale__language_code="fr")
+    client.force_login(institute_member("editors", FIRST_INSTITUTE))
+    edit_page = client.get(f"/admin/pages/{french.pk}/edit/").content.decode()
+    address = f"/admin/offline/courses/{french.pk}/course.zim"
+    assert address in edit_page and "Download for Kiwix (ZIM)" in edit_page
+    response = client.get(address)
+    assert response.status_code == 200 and response["Content-Type"] == "application/x-zim"
+    assert f'filename="{french.slug}.fr.zim"' in response["Content-Disposition"]
+    (tmp_path / "download.zim").write_bytes(b"".join(response.streaming_content))
+    assert Archive(tmp_path / "download.zim").get_metadata("Language") == b"fra"
+
+    client.force_login(institute_member("editors", SECOND_INSTITUTE))
+    assert address not in client.get(f"/admin/pages/{french.pk}/edit/").content.decode()
+    refused = client.get(address)  # Wagtail's permission error: back to the admin's home, with a message
+    assert refused.status_code == 302 and refused["Location"] == "/admin/"

@@ -791,6 +791,7 @@ EXPECTATIONS = {
     "offline:page": PUBLIC,
     "offline:manifest": PUBLIC,
     "offline:sync": logged_in(OK, anonymous=outcome("401")),
+    "offline_zim": OWN_INSTITUTE,  # a course's ZIM file, from its admin page
     "workshops:index": WORKSHOP_STAFF,
     "workshops:create": WORKSHOP_STAFF,
     "workshops:import_template": WORKSHOP_STAFF,
