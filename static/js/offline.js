@@ -148,6 +148,7 @@
   });
 
   var sending = false;
+  var retryIn = 2000;
   function sendWaiting() {
     if (sending || !navigator.onLine || !window.indexedDB) return Promise.resolve();
     sending = true;
@@ -190,8 +191,12 @@
           });
         });
       }, Promise.resolve(true));
-    }).catch(function () { /* the connection dropped again: what is left waits for the next "online" */ })
-      .then(function () { sending = false; return showQueue(); });
+    }).then(function () { retryIn = 2000; }, function () {
+      // No answer: the connection came back only partly (the "online" event comes before the network works, or a
+      // weak signal). What is left is sent again later, less and less often, while the browser says it is online.
+      retryIn = Math.min(retryIn * 2, 60000);
+      setTimeout(sendWaiting, retryIn);
+    }).then(function () { sending = false; return showQueue(); });
   }
 
   // ---- Kept courses: one cache each, written here from the course's manifest; sw.js reads them. ----
