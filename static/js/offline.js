@@ -134,6 +134,7 @@
       revision: form.dataset.offlineRevision || null,
       answers: kind === "quiz" ? answersOf(form) : {},
       syncUrl: settings.syncUrl, // in the page's language: the server finds the lesson or quiz in that language
+      learner: settings.learner || "", // sent only in this learner's session
       page: location.pathname,
       title: heading ? heading.textContent.trim() : document.title,
       status: "waiting",
@@ -157,6 +158,7 @@
       if (!waiting.length) return;
       statusBox().textContent = text("sending");
       var tokens = {};
+      var learner = "";
       return waiting.reduce(function (previous, action) {
         return previous.then(function (carryOn) {
           if (carryOn === false) return false;
@@ -164,12 +166,14 @@
             return response.json().then(function (data) {
               if (response.status === 401) { loginNeeded = data.message; return null; }
               loginNeeded = "";
+              learner = data.learner;
               return data.csrf;
             });
           });
           tokens[action.syncUrl] = token;
           return token.then(function (csrf) {
             if (!csrf) return false; // logged out: everything stays on the phone
+            if (action.learner && action.learner !== learner) return true; // another learner's: it waits for them
             return fetch(action.syncUrl, {
               method: "POST",
               credentials: "same-origin",
