@@ -19,11 +19,13 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 # Debian packages the project needs: Chromium for browser tests, gettext for catalogues, Noto fonts for PDFs in
-# every script, poppler (pdftotext, pdftoppm) and zbar (a QR decoder) for the tests that read PDFs back, wrk for the
-# served benchmark (`make bench`). Installed only when missing; needs root (CI and the dev machines run as root).
+# every script, poppler (pdftotext, pdftoppm) and zbar (a QR decoder) for the tests that read PDFs back, fontconfig
+# (fc-list: which characters a certificate's fonts can print), wrk for the served benchmark (`make bench`), kiwix-tools
+# (kiwix-serve) for the test that reads an exported ZIM in Chromium. Installed only when missing; needs root (CI and
+# the dev machines run as root).
 system-packages:
 	@missing=""; \
-	for pkg in chromium gettext fonts-noto-core poppler-utils zbar-tools wrk; do \
+	for pkg in chromium gettext fonts-noto-core fontconfig poppler-utils zbar-tools wrk kiwix-tools; do \
 	  dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; \
 	done; \
 	if [ -n "$$missing" ]; then \

@@ -785,6 +785,13 @@ EXPECTATIONS = {
     "workshops:claim_codes": WORKSHOP_OF_OWN,
     "workshops:claim_code_reset": logged_in(NOT_ALLOWED),
     "health": PUBLIC,
+    # Offline learning (lms/offline): the service worker, the offline page and a published course's manifest are
+    # anyone's; the endpoint receiving what was done offline answers 401 (JSON) to a visitor not logged in.
+    "service_worker": PUBLIC,
+    "offline:page": PUBLIC,
+    "offline:manifest": PUBLIC,
+    "offline:sync": logged_in(OK, anonymous=outcome("401")),
+    "offline_zim": OWN_INSTITUTE,  # a course's ZIM file, from its admin page
     "workshops:index": WORKSHOP_STAFF,
     "workshops:create": WORKSHOP_STAFF,
     "workshops:import_template": WORKSHOP_STAFF,

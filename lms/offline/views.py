@@ -65,7 +65,7 @@ def sync(request):
         message = _("You are not logged in any more. Log in again to send what is waiting: it stays on this phone.")
         return JsonResponse({"status": "login", "message": message}, status=401)
     if request.method == "GET":
-        return JsonResponse({"status": "ready", "csrf": get_token(request)})
+        return JsonResponse({"status": "ready", "csrf": get_token(request), "learner": str(request.user.pk)})
     try:
         action = json.loads(request.body)
         kind = action["kind"]

@@ -134,6 +134,7 @@
       revision: form.dataset.offlineRevision || null,
       answers: kind === "quiz" ? answersOf(form) : {},
       syncUrl: settings.syncUrl, // in the page's language: the server finds the lesson or quiz in that language
+      learner: settings.learner || "", // sent only in this learner's session
       page: location.pathname,
       title: heading ? heading.textContent.trim() : document.title,
       status: "waiting",
@@ -148,6 +149,7 @@
   });
 
   var sending = false;
+  var retryIn = 2000;
   function sendWaiting() {
     if (sending || !navigator.onLine || !window.indexedDB) return Promise.resolve();
     sending = true;
@@ -156,6 +158,7 @@
       if (!waiting.length) return;
       statusBox().textContent = text("sending");
       var tokens = {};
+      var learner = "";
       return waiting.reduce(function (previous, action) {
         return previous.then(function (carryOn) {
           if (carryOn === false) return false;
@@ -163,12 +166,14 @@
             return response.json().then(function (data) {
               if (response.status === 401) { loginNeeded = data.message; return null; }
               loginNeeded = "";
+              learner = data.learner;
               return data.csrf;
             });
           });
           tokens[action.syncUrl] = token;
           return token.then(function (csrf) {
             if (!csrf) return false; // logged out: everything stays on the phone
+            if (action.learner && action.learner !== learner) return true; // another learner's: it waits for them
             return fetch(action.syncUrl, {
               method: "POST",
               credentials: "same-origin",
@@ -190,8 +195,12 @@
           });
         });
       }, Promise.resolve(true));
-    }).catch(function () { /* the connection dropped again: what is left waits for the next "online" */ })
-      .then(function () { sending = false; return showQueue(); });
+    }).then(function () { retryIn = 2000; }, function () {
+      // No answer: the connection came back only partly (the "online" event comes before the network works, or a
+      // weak signal). What is left is sent again later, less and less often, while the browser says it is online.
+      retryIn = Math.min(retryIn * 2, 60000);
+      setTimeout(sendWaiting, retryIn);
+    }).then(function () { sending = false; return showQueue(); });
   }
 
   // ---- Kept courses: one cache each, written here from the course's manifest; sw.js reads them. ----

@@ -93,6 +93,7 @@ def test_a_course_kept_on_the_phone_is_read_and_answered_offline_and_graded_once
 
     french = percent_on_my_learning(phone, site_url, "fr")
     assert int(french) > 0
+    expect(phone.locator(".course-progress .offline-badge")).to_have_text("(Gardé sur ce téléphone)")
     assert percent_on_my_learning(phone, site_url, "en") == french
 
     # The whole queue sent a second time (a reply lost on the way): nothing counts twice.

@@ -54,15 +54,19 @@ def interface_strings() -> dict:
     }
 
 
-@register.simple_tag
-def offline_script():
+@register.simple_tag(takes_context=True)
+def offline_script(context):
+    # Whose actions this page queues: a phone shared by two learners sends each one's only in their own session.
+    user = getattr(context.get("request"), "user", None)
+    learner = user.pk if user is not None and user.is_authenticated else ""
     return format_html(
         '<script src="{}" defer data-sync-url="{}" data-offline-url="{}" data-login-url="{}" data-worker-url="/sw.js"'
-        ' data-static-url="{}" data-media-url="{}" data-strings="{}"></script>',
+        ' data-learner="{}" data-static-url="{}" data-media-url="{}" data-strings="{}"></script>',
         static("js/offline.js"),
         reverse("offline:sync"),
         reverse("offline:page"),
         reverse("accounts:login"),
+        learner,
         settings.STATIC_URL,
         settings.MEDIA_URL,
         json.dumps(interface_strings(), ensure_ascii=False),
