@@ -55,6 +55,10 @@ def site_url(site_env):
 def chromium():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
+    # Playwright's sync API keeps its asyncio loop current in this thread until the session ends, and Django then
+    # refuses every database call of the tests this worker runs next (SynchronousOnlyOperation), though none of our
+    # code runs in that loop: the print-layout tests failed so after the browser tests on one pytest-xdist worker.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
