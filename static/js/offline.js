@@ -329,7 +329,7 @@
     var theirs = courses.filter(function (kept) { return (kept.learner || "") !== learnerHere; });
     if (!theirs.length) return Promise.resolve(courses);
     sessionStorage.setItem(REMOVED_FLAG, "1");
-    return removeKeptCourses(theirs);
+    return removeKeptCourses(theirs).then(function (left) { sayRemoved(); return left; });
   }
 
   function forgetOnLogout(form) {

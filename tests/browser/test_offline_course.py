@@ -67,7 +67,7 @@ def percent_on_my_learning(page, site_url, language) -> str:
 
 
 def test_a_course_kept_on_the_phone_is_read_and_answered_offline_and_graded_once_back_online(site_url, site_env, phone):
-    sign_up_in_french(phone, site_url, name="Wanjiru Kamau", password="hors-ligne-2045")
+    email = sign_up_in_french(phone, site_url, name="Wanjiru Kamau", password="hors-ligne-2045")
     phone.goto(site_url + COURSE_FR)
     keep = phone.get_by_role("button", name="Garder cette formation sur mon téléphone")
     expect(keep).to_be_visible()
@@ -136,9 +136,23 @@ def test_a_course_kept_on_the_phone_is_read_and_answered_offline_and_graded_once
     expect(phone.locator("main .lead")).to_have_text(REPUBLISHED_SUMMARY)
     phone.context.set_offline(False)
 
-    # Logging out: the next person to use the phone finds neither this learner's kept pages nor their queue.
+    # A session gone without a logout here (expired, or ended in another tab): the next page, showing nobody, removes
+    # the kept pages; the queue stays, for its learner's next session.
     phone.evaluate(QUEUE_AGAIN, [{**queued[0], "status": "conflict", "message": "Le quiz a changé."}])
-    phone.goto(site_url + "/fr/learning/")
+    phone.context.clear_cookies()
+    phone.goto(site_url + "/fr/")
+    expect(phone.locator("[data-offline-removed]")).to_contain_text("gardées sur ce téléphone en ont été retirées")
+    assert phone.evaluate(KEPT_CACHES) == []
+    assert len(phone.evaluate(QUEUED_ACTIONS)) == 1
+
+    # Logging out: the next person to use the phone finds neither this learner's kept pages nor their queue.
+    phone.goto(site_url + "/fr/accounts/login/")
+    phone.get_by_label("Adresse e-mail").fill(email)
+    phone.get_by_label(re.compile(r"^Mot de passe")).fill("hors-ligne-2045")
+    phone.get_by_role("button", name="Se connecter").click()
+    phone.goto(site_url + COURSE_FR)
+    phone.get_by_role("button", name="Garder cette formation sur mon téléphone").click()
+    expect(status).to_contain_text("Gardé sur ce téléphone", timeout=60_000)
     phone.get_by_role("button", name="Se déconnecter").click()
     expect(phone.locator("[data-offline-removed]")).to_contain_text("gardées sur ce téléphone en ont été retirées")
     assert phone.evaluate(KEPT_CACHES) == []
