@@ -27,6 +27,13 @@ def manifest_of(client, course, language="fr"):
     return response.json()
 
 
+def version_of(client, course, language="fr") -> str:
+    response = client.get(f"/{language}/offline/courses/{course.translation_key}/version.json")
+    assert response.status_code == 200 and response["Cache-Control"].startswith("max-age=0")
+    assert len(response.content) < 100  # asked on every page a learner with a kept copy opens online
+    return response.json()["version"]
+
+
 def send(client, action: dict, language="fr"):
     response = client.post(f"/{language}/offline/sync/", json.dumps(action), content_type="application/json")
     return response.status_code, response.json()
@@ -72,10 +79,12 @@ def test_the_manifest_holds_every_page_its_files_and_the_offline_page(learner_cl
 
 def test_a_republished_lesson_changes_its_rev_and_the_version_only(learner_client, french_course):
     before = manifest_of(learner_client, french_course)
+    assert version_of(learner_client, french_course) == before["version"]
     lesson = lesson_in("fr", 3, 2)
     lesson.save_revision().publish()
     after = manifest_of(learner_client, french_course)
     assert after["version"] != before["version"]
+    assert version_of(learner_client, french_course) == after["version"]
     changed = {
         entry["url"]
         for entry, old in zip(after["entries"], before["entries"], strict=True)

@@ -51,6 +51,14 @@ def manifest(request, course_key):
     return JsonResponse(course_manifest(course, request).as_json())
 
 
+@require_GET
+@never_cache
+def version(request, course_key):
+    """The kept copy's question on every page opened online: a few bytes, the manifest only when it changed."""
+    course = _visible_course_or_404(request, course_key)
+    return JsonResponse({"version": course_manifest(course, request).version})
+
+
 def offline_page(request):
     """What a phone shows for a page it has not kept; the list of what it has is filled in by offline.js."""
     return render(request, "lms/offline/offline.html")

@@ -11,7 +11,8 @@
   var language = document.documentElement.lang || "en";
   var canKeep = "serviceWorker" in navigator && "caches" in window && "indexedDB" in window;
   var KEPT = "course:"; // a kept course's cache is named by its manifest's address: "course:/fr/offline/courses/<key>/manifest.json"
-  var CHECK_EVERY_MS = 3600 * 1000; // a kept course asks whether it was republished at most once an hour
+  var learnerHere = settings.learner || ""; // who this page shows ("" for nobody logged in)
+  var REMOVED_FLAG = "offline-removed"; // sessionStorage: the next page says the kept courses were removed
 
   function text(name, values) {
     var template = strings[name] || "";
@@ -244,6 +245,7 @@
     return caches.open(name).then(function (cache) {
       return download(cache, manifest.entries, progress).then(function (stored) {
         manifest.stored = stored;
+        manifest.learner = learnerHere; // its pages show this learner's progress: nobody else may read them
         return cache.put(manifestUrl, new Response(JSON.stringify(manifest), { headers: { "Content-Type": "application/json" } }));
       });
     }).then(function () { return manifest; }, function (error) {
@@ -252,12 +254,18 @@
   }
 
   function updateCourse(kept) {
-    // Republished: download only the entries whose rev changed, forget those no longer in the course.
+    // Republished: download only the entries whose rev changed, forget those no longer in the course. The small
+    // version stamp is asked first, so a page opened online costs a few bytes when nothing changed.
     var manifestUrl = kept.cacheName.slice(KEPT.length);
-    return fetch(manifestUrl, { credentials: "same-origin" }).then(function (response) {
-      if (!response.ok) return null;
+    var versionUrl = manifestUrl.replace(/manifest\.json$/, "version.json");
+    return fetch(versionUrl, { credentials: "same-origin" }).then(function (response) {
+      return response.ok ? response.json() : null;
+    }).then(function (stamp) {
+      if (!stamp || stamp.version === kept.version) return null;
+      return fetch(manifestUrl, { credentials: "same-origin" });
+    }).then(function (response) {
+      if (!response || !response.ok) return null;
       return response.json().then(function (fresh) {
-        localStorage.setItem("offline-checked:" + manifestUrl, String(Date.now()));
         if (fresh.version === kept.version) return null;
         var before = {};
         kept.entries.forEach(function (entry) { before[entry.url] = entry.rev; });
@@ -269,8 +277,11 @@
             return Promise.all(kept.entries.filter(function (entry) { return !now[entry.url]; }).map(function (entry) { return cache.delete(entry.url); }));
           }).then(function () {
             fresh.stored = kept.stored;
+            fresh.learner = kept.learner;
+            fresh.cacheName = kept.cacheName;
+            fresh.updatedAt = new Date().toISOString();
             return cache.put(manifestUrl, new Response(JSON.stringify(fresh), { headers: { "Content-Type": "application/json" } }));
-          });
+          }).then(function () { return fresh; });
         });
       });
     });
@@ -287,15 +298,62 @@
     }).catch(function () { /* the old copy stays */ });
   }
 
+  var updating = null;
+  var onUpdated = function () {}; // the course page's button shows that its copy was just updated
   function updateKeptCourses() {
+    // Whenever a page of the site is opened online, and when the connection comes back: one stamp per kept course.
     if (!navigator.onLine) return Promise.resolve();
-    return keptCourses().then(function (courses) {
+    if (updating) return updating;
+    updating = keptCourses().then(function (courses) {
       return courses.reduce(function (previous, kept) {
-        var checked = Number(localStorage.getItem("offline-checked:" + kept.cacheName.slice(KEPT.length)) || 0);
-        if (Date.now() - checked < CHECK_EVERY_MS) return previous;
-        return previous.then(function () { return updateCourse(kept); });
+        return previous.then(function () { return updateCourse(kept); }).then(function (fresh) { if (fresh) onUpdated(fresh); });
       }, Promise.resolve());
-    }).catch(function () { /* offline again, or the phone is full: the copy stays as it is */ });
+    }).catch(function () { /* offline again, or the phone is full: the copy stays as it is */ }).then(function () { updating = null; });
+    return updating;
+  }
+
+  function removeKeptCourses(courses) {
+    // Their pages show the progress of the learner who kept them. Nothing kept any more: the site goes back to
+    // working exactly as without this script.
+    return Promise.all(courses.map(function (kept) { return caches.delete(kept.cacheName); })).then(keptCourses).then(function (left) {
+      if (left.length || !navigator.serviceWorker) return left;
+      return navigator.serviceWorker.getRegistrations().then(function (registrations) {
+        return Promise.all(registrations.map(function (registration) { return registration.unregister(); }));
+      }).then(function () { return left; });
+    });
+  }
+
+  function forgetOtherLearners(courses) {
+    // A page that shows another learner, or nobody, after a logout the script did not see (a session that expired,
+    // a logout from another tab): the courses kept by someone else go. The queue stays, bound to its learner.
+    var theirs = courses.filter(function (kept) { return (kept.learner || "") !== learnerHere; });
+    if (!theirs.length) return Promise.resolve(courses);
+    sessionStorage.setItem(REMOVED_FLAG, "1");
+    return removeKeptCourses(theirs).then(function (left) { sayRemoved(); return left; });
+  }
+
+  function forgetOnLogout(form) {
+    // Logging out: what is waiting is sent first if it can be; then this learner's kept courses and queue go.
+    return sendWaiting().then(keptCourses).then(function (courses) {
+      var mine = courses.filter(function (kept) { return (kept.learner || "") === learnerHere; });
+      return (mine.length ? removeKeptCourses(mine) : Promise.resolve()).then(function () {
+        if (mine.length) sessionStorage.setItem(REMOVED_FLAG, "1");
+        return window.indexedDB ? allActions() : [];
+      });
+    }).then(function (actions) {
+      return Promise.all(actions.filter(function (action) { return (action.learner || "") === learnerHere; }).map(function (action) {
+        sessionStorage.setItem(REMOVED_FLAG, "1");
+        return deleteAction(action.id);
+      }));
+    }).catch(function () {}).then(function () { form.submit(); });
+  }
+
+  function sayRemoved() {
+    if (!sessionStorage.getItem(REMOVED_FLAG)) return;
+    sessionStorage.removeItem(REMOVED_FLAG);
+    var main = document.querySelector("main") || document.body;
+    var note = element("p", { class: "notice", role: "status", "data-offline-removed": "" }, [text("removed-on-logout")]);
+    main.insertBefore(note, main.firstChild);
   }
 
   function markKept(courses) {
@@ -329,6 +387,10 @@
     var manifest = null;
     function showKept(kept) {
       status.textContent = text("saved", { size: size(kept.stored || kept.bytes) });
+      if (kept.updatedAt) {
+        var when = new Intl.DateTimeFormat(language, { dateStyle: "medium", timeStyle: "short" }).format(new Date(kept.updatedAt));
+        status.append(" ", element("span", { "data-offline-updated": "" }, [text("updated", { date: when })]));
+      }
       save.hidden = true;
       remove.hidden = false;
       bar.hidden = true;
@@ -345,6 +407,7 @@
         section.hidden = false;
       });
     }
+    onUpdated = function (fresh) { if (fresh.cacheName === KEPT + manifestUrl) showKept(fresh); };
     var kept = courses.filter(function (course) { return course.cacheName === KEPT + manifestUrl; })[0];
     if (kept) { showKept(kept); section.hidden = false; } else if (navigator.onLine) showToKeep().catch(function () {});
     save.addEventListener("click", function () {
@@ -365,24 +428,25 @@
       }).then(function () { save.disabled = false; });
     });
     remove.addEventListener("click", function () {
-      caches.delete(KEPT + manifestUrl).then(keptCourses).then(function (left) {
-        if (!left.length && navigator.serviceWorker) {
-          // Nothing kept any more: the site goes back to working exactly as without this script.
-          navigator.serviceWorker.getRegistrations().then(function (registrations) {
-            registrations.forEach(function (registration) { registration.unregister(); });
-          });
-        }
-        return showToKeep();
-      }).then(function () { status.textContent = text("removed") + " " + status.textContent; });
+      removeKeptCourses([{ cacheName: KEPT + manifestUrl }]).then(showToKeep).then(function () { status.textContent = text("removed") + " " + status.textContent; });
     });
   }
 
-  keptCourses().then(function (courses) {
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!canKeep || !form.matches || !form.matches("form[data-logout]")) return;
+    event.preventDefault();
+    forgetOnLogout(form);
+  });
+
+  sayRemoved();
+  var ready = keptCourses().then(canKeep ? forgetOtherLearners : function (courses) { return courses; });
+  ready.then(function (courses) {
     markKept(courses);
     listKept(courses);
     var section = document.querySelector("[data-offline-keep]");
     if (section && canKeep) keepButton(section, courses);
   }).catch(function () {});
-  if (window.indexedDB) showQueue().then(sendWaiting).then(updateKeptCourses).catch(function () {});
+  if (window.indexedDB) ready.then(showQueue).then(sendWaiting).then(updateKeptCourses).catch(function () {});
   window.addEventListener("online", function () { sendWaiting().then(updateKeptCourses); });
 })();

@@ -1,13 +1,16 @@
 """A learner keeps the French course on their phone, loses the connection, reads, marks lessons complete and answers
-a quiz; back online, it is all sent and graded once, and "My learning" shows the same progress in English. The
-service worker needs a secure context: 127.0.0.1 is one."""
+a quiz; back online, it is all sent and graded once, and "My learning" shows the same progress in English. A lesson
+republished meanwhile is updated in the kept copy once back online. Logging out removes the kept copy and the queue.
+The service worker needs a secure context: 127.0.0.1 is one."""
 
 import re
+import subprocess
+import sys
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_up_in_french
+from tests.browser.conftest import ROOT, sign_up_in_french
 from tests.browser.test_taking_a_quiz import QUIZ_FR, answer_the_quiz
 
 pytestmark = pytest.mark.browser
@@ -40,6 +43,22 @@ STORED_BYTES = """async () => {
 }"""
 
 
+KEPT_CACHES = """async () => (await caches.keys()).filter((name) => name.startsWith("course:"))"""
+WORKERS = "async () => (await navigator.serviceWorker.getRegistrations()).length"
+REPUBLISHED_SUMMARY = "Mise à jour : les haies vives comptent aussi."
+
+
+def republish_with_summary(site_env, lesson_url: str, summary: str):
+    """An editor republishes the French lesson at `lesson_url` on the test server's site, with a new summary."""
+    script = (
+        "from curriculum.models import LessonPage;"
+        f"lesson = next(page for page in LessonPage.objects.live() if page.get_url() == {lesson_url!r});"
+        f"lesson.summary = {summary!r};"
+        "lesson.save_revision().publish()"
+    )
+    subprocess.run([sys.executable, "manage.py", "shell", "-c", script], cwd=ROOT, env=site_env, check=True)
+
+
 def percent_on_my_learning(page, site_url, language) -> str:
     page.goto(f"{site_url}/{language}/learning/")
     bar = page.locator(".course-progress progress").first
@@ -47,8 +66,8 @@ def percent_on_my_learning(page, site_url, language) -> str:
     return bar.get_attribute("value")
 
 
-def test_a_course_kept_on_the_phone_is_read_and_answered_offline_and_graded_once_back_online(site_url, phone):
-    sign_up_in_french(phone, site_url, name="Wanjiru Kamau", password="hors-ligne-2045")
+def test_a_course_kept_on_the_phone_is_read_and_answered_offline_and_graded_once_back_online(site_url, site_env, phone):
+    email = sign_up_in_french(phone, site_url, name="Wanjiru Kamau", password="hors-ligne-2045")
     phone.goto(site_url + COURSE_FR)
     keep = phone.get_by_role("button", name="Garder cette formation sur mon téléphone")
     expect(keep).to_be_visible()
@@ -64,6 +83,7 @@ def test_a_course_kept_on_the_phone_is_read_and_answered_offline_and_graded_once
     phone.context.set_offline(True)
     lessons = phone.locator(".outline__lessons a")
     first_lesson, second_lesson = lessons.nth(0).get_attribute("href"), lessons.nth(1).get_attribute("href")
+    third_lesson = lessons.nth(2).get_attribute("href")  # not marked complete: only a republish changes its copy
     for lesson in (first_lesson, second_lesson):
         phone.goto(site_url + lesson)
         expect(phone.locator("main h1")).not_to_be_empty()
@@ -83,6 +103,7 @@ def test_a_course_kept_on_the_phone_is_read_and_answered_offline_and_graded_once
     expect(phone.get_by_role("heading", level=1)).to_have_text("Pas de connexion")
     expect(phone.locator("[data-offline-kept-list]")).to_contain_text("Gestion intégrée des paysages")
 
+    republish_with_summary(site_env, third_lesson, REPUBLISHED_SUMMARY)
     phone.context.set_offline(False)
     queue = phone.locator("[data-offline-queue]")
     expect(queue).to_contain_text("sont corrigées\u00a0: 100\u00a0%, réussi", timeout=30_000)
@@ -104,3 +125,36 @@ def test_a_course_kept_on_the_phone_is_read_and_answered_offline_and_graded_once
     assert percent_on_my_learning(phone, site_url, "en") == french
     phone.goto(site_url + QUIZ_FR)
     expect(phone.locator("table.attempts tbody tr")).to_have_count(1)
+
+    # Republished while the phone was offline: back online, the kept copy took the new version of that lesson.
+    phone.goto(site_url + COURSE_FR)
+    expect(phone.locator("[data-offline-updated]")).to_contain_text(
+        "Mise à jour avec la dernière version", timeout=30_000
+    )
+    phone.context.set_offline(True)
+    phone.goto(site_url + third_lesson)
+    expect(phone.locator("main .lead")).to_have_text(REPUBLISHED_SUMMARY)
+    phone.context.set_offline(False)
+
+    # A session gone without a logout here (expired, or ended in another tab): the next page, showing nobody, removes
+    # the kept pages; the queue stays, for its learner's next session.
+    phone.evaluate(QUEUE_AGAIN, [{**queued[0], "status": "conflict", "message": "Le quiz a changé."}])
+    phone.context.clear_cookies()
+    phone.goto(site_url + "/fr/")
+    expect(phone.locator("[data-offline-removed]")).to_contain_text("gardées sur ce téléphone en ont été retirées")
+    assert phone.evaluate(KEPT_CACHES) == []
+    assert len(phone.evaluate(QUEUED_ACTIONS)) == 1
+
+    # Logging out: the next person to use the phone finds neither this learner's kept pages nor their queue.
+    phone.goto(site_url + "/fr/accounts/login/")
+    phone.get_by_label("Adresse e-mail").fill(email)
+    phone.get_by_label(re.compile(r"^Mot de passe")).fill("hors-ligne-2045")
+    phone.get_by_role("button", name="Se connecter").click()
+    phone.goto(site_url + COURSE_FR)
+    phone.get_by_role("button", name="Garder cette formation sur mon téléphone").click()
+    expect(status).to_contain_text("Gardé sur ce téléphone", timeout=60_000)
+    phone.get_by_role("button", name="Se déconnecter").click()
+    expect(phone.locator("[data-offline-removed]")).to_contain_text("gardées sur ce téléphone en ont été retirées")
+    assert phone.evaluate(KEPT_CACHES) == []
+    assert phone.evaluate(QUEUED_ACTIONS) == []
+    assert phone.evaluate(WORKERS) == 0

@@ -51,6 +51,10 @@ def interface_strings() -> dict:
         "log-in": _("Log in"),
         "discard": _("Discard"),
         "nothing-kept": _("No course is kept on this phone yet."),
+        "updated": _("Updated to the latest version of the course on %(date)s."),
+        "removed-on-logout": _(
+            "The courses kept on this phone were removed from it, so that the next person cannot see your learning."
+        ),
     }
 
 
