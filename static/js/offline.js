@@ -69,10 +69,11 @@
   var sentNow = []; // results of this page's sendings, shown until the page is left
   var loginNeeded = "";
 
+  // The box of what waits has an attribute of its own: workshop forms carry data-offline-queue (their queue).
   function statusBox() {
-    var box = document.querySelector("[data-offline-queue]");
+    var box = document.querySelector("[data-offline-waiting]");
     if (!box) {
-      box = element("div", { class: "notice offline-queue", role: "status", "data-offline-queue": "" });
+      box = element("div", { class: "notice offline-queue", role: "status", "data-offline-waiting": "" });
       var main = document.querySelector("main") || document.body;
       main.insertBefore(box, main.querySelector(".messages") ? main.children[1] : main.firstChild);
     }
@@ -84,7 +85,7 @@
       var waiting = actions.filter(function (action) { return action.status === "waiting"; });
       var conflicts = actions.filter(function (action) { return action.status === "conflict"; });
       if (!waiting.length && !conflicts.length && !sentNow.length && !loginNeeded) {
-        var old = document.querySelector("[data-offline-queue]");
+        var old = document.querySelector("[data-offline-waiting]");
         if (old) old.remove();
         return;
       }

@@ -89,13 +89,13 @@ def test_a_course_kept_on_the_phone_is_read_and_answered_offline_and_graded_once
         expect(phone.locator("main h1")).not_to_be_empty()
         phone.get_by_role("button", name="Marquer comme terminée").click()
         expect(phone.locator("[data-offline-note]")).to_contain_text("Pas de connexion")
-    expect(phone.locator("[data-offline-queue]")).to_contain_text("2 leçons marquées comme terminées")
+    expect(phone.locator("[data-offline-waiting]")).to_contain_text("2 leçons marquées comme terminées")
 
     phone.goto(site_url + QUIZ_FR)
     answer_the_quiz(phone, right=True)
     phone.get_by_role("button", name="Envoyer mes réponses").click()
     expect(phone.locator("[data-offline-note]")).to_contain_text("vos réponses sont gardées sur votre téléphone")
-    expect(phone.locator("[data-offline-queue]")).to_contain_text("1 quiz en attente d’envoi")
+    expect(phone.locator("[data-offline-waiting]")).to_contain_text("1 quiz en attente d’envoi")
     queued = phone.evaluate(QUEUED_ACTIONS)
     assert len(queued) == 3
 
@@ -105,7 +105,7 @@ def test_a_course_kept_on_the_phone_is_read_and_answered_offline_and_graded_once
 
     republish_with_summary(site_env, third_lesson, REPUBLISHED_SUMMARY)
     phone.context.set_offline(False)
-    queue = phone.locator("[data-offline-queue]")
+    queue = phone.locator("[data-offline-waiting]")
     expect(queue).to_contain_text("sont corrigées\u00a0: 100\u00a0%, réussi", timeout=30_000)
     expect(queue).not_to_contain_text("en attente")
     assert phone.evaluate(QUEUED_ACTIONS) == []
@@ -120,7 +120,7 @@ def test_a_course_kept_on_the_phone_is_read_and_answered_offline_and_graded_once
     # The whole queue sent a second time (a reply lost on the way): nothing counts twice.
     phone.evaluate(QUEUE_AGAIN, queued)
     phone.goto(site_url + "/fr/learning/")
-    expect(phone.locator("[data-offline-queue]")).to_contain_text("100\u00a0%, réussi", timeout=30_000)
+    expect(phone.locator("[data-offline-waiting]")).to_contain_text("100\u00a0%, réussi", timeout=30_000)
     assert phone.evaluate(QUEUED_ACTIONS) == []
     assert percent_on_my_learning(phone, site_url, "en") == french
     phone.goto(site_url + QUIZ_FR)
