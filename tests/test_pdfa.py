@@ -1,16 +1,12 @@
 """Certificates and workbooks keep the PDF/A-3u promise, checked rule by rule (tests/pdfa_check.py): every glyph from
 an embedded font, XMP that says what the document information says, an sRGB output intent."""
 
-import logging
-
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from curriculum.models import CoursePage, ModulePage
 from lms.certificates import services as certificates
-from lms.pdf.render import pdf_storage, render_pdf
-from lms.workbooks.services import WorkbookOrder, workbook_build
+from lms.pdf.render import render_pdf
 from tests.pdfa_check import pdfa_problems
 
 pytestmark = pytest.mark.django_db
@@ -42,26 +38,6 @@ def test_the_check_finds_a_character_no_embedded_font_has():
 def test_the_check_finds_a_pdf_that_claims_nothing():
     problems = " ".join(pdfa_problems(render_pdf("<title>T</title><p>Awa</p>")))
     assert "6.2.3" in problems and "6.6.2.1" in problems and "6.6.3: /Title" in problems
-
-
-@pytest.fixture(scope="module")
-def module_one_workbooks(django_db_setup, django_db_blocker):
-    """The first module's learner workbook in each language, built once for this module (seconds each)."""
-    weasyprint_log = logging.getLogger("weasyprint")
-    level = weasyprint_log.level
-    weasyprint_log.setLevel(logging.CRITICAL)
-    try:
-        with django_db_blocker.unblock():
-            course = CoursePage.objects.get(locale__language_code="en", slug="ilm-five-elements")
-            module = ModulePage.objects.child_of(course).order_by("path").first()
-            books = {}
-            for language, _name in settings.LANGUAGES:
-                path = workbook_build(WorkbookOrder(page_key=module.translation_key, language=language))
-                with pdf_storage().open(path) as stored:
-                    books[language] = stored.read()
-    finally:
-        weasyprint_log.setLevel(level)
-    return books
 
 
 @pytest.mark.parametrize("language", [language for language, _name in settings.LANGUAGES])
