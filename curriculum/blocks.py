@@ -3,6 +3,7 @@
 Meta.preview_value describe it to editors in the block chooser."""
 
 import segno
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
@@ -264,6 +265,11 @@ class DocumentBlock(OwnMediaMixin, PrintsItself, blocks.StructBlock):
         template = "blocks/document.html"
         print_template = "blocks/print/document.html"
         description = _("A file from your institute's documents for learners to download.")
+
+    def print_context(self, value, *, block_id):
+        # Paper cannot link: the reader types the address (or scans it) to download the file.
+        address = settings.PUBLIC_BASE_URL + value["document"].url
+        return {"address": address, "qr_svg": segno.make(address, error="m").svg_data_uri(scale=3, border=0)}
 
 
 class FacilitatorNoteBlock(PrintsItself, blocks.StructBlock):

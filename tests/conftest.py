@@ -1,10 +1,14 @@
+import logging
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 from wagtail.models import Locale
 
-from curriculum.models import CourseIndexPage, CoursePage, InstituteSectionPage
+from curriculum.models import CourseIndexPage, CoursePage, InstituteSectionPage, ModulePage
+from lms.pdf.render import pdf_storage
+from lms.workbooks.services import WorkbookOrder, workbook_build
 from tests import demo_database
 from tests.helpers import make_institute_member
 
@@ -86,3 +90,24 @@ def institute_member(db):
 @pytest.fixture
 def admin_user(db, django_user_model):
     return django_user_model.objects.create_superuser("editor-admin", "editor@example.org", "pass-word-123")
+
+
+@pytest.fixture(scope="session")
+def module_one_workbooks(django_db_setup, django_db_blocker):
+    """The first module's learner workbook in each language, built once for the run and shared by the
+    tests that read it (seconds each)."""
+    weasyprint_log = logging.getLogger("weasyprint")
+    level = weasyprint_log.level
+    weasyprint_log.setLevel(logging.CRITICAL)
+    try:
+        with django_db_blocker.unblock():
+            course = CoursePage.objects.get(locale__language_code="en", slug="ilm-five-elements")
+            module = ModulePage.objects.child_of(course).order_by("path").first()
+            books = {}
+            for language, _name in settings.LANGUAGES:
+                path = workbook_build(WorkbookOrder(page_key=module.translation_key, language=language))
+                with pdf_storage().open(path) as stored:
+                    books[language] = stored.read()
+    finally:
+        weasyprint_log.setLevel(level)
+    return books

@@ -61,8 +61,21 @@ def _publish(page: Page):
     page.save_revision().publish()
 
 
-def _body(blocks: list[dict], *, lesson_key: uuid.UUID, source_blocks: list[dict] | None = None) -> list[dict]:
-    """StreamField raw data: one {type, value, id} per block; a translation keeps its source block's id."""
+def _demo_media(block_type: str, value, collection):
+    """A demo image or document block names its file (`image: watershed-sketch`); the loader makes the file (drawn
+    or written here, never downloaded) and the block stores its id, in every language alike."""
+    if block_type == "image" and isinstance(value.get("image"), str):
+        return {**value, "image": DEMO_IMAGES[value["image"]](collection).pk}
+    if block_type == "document" and isinstance(value.get("document"), str):
+        return {**value, "document": DEMO_DOCUMENTS[value["document"]](collection).pk}
+    return value
+
+
+def _body(
+    blocks: list[dict], *, lesson_key: uuid.UUID, collection, source_blocks: list[dict] | None = None
+) -> list[dict]:
+    """StreamField raw data: one {type, value, id} per block; a translation keeps its source block's id. Images and
+    documents named in the blocks are made in `collection` (the institute's)."""
     for block in blocks:
         block_type, value = next(iter(block.items()))
         if isinstance(LessonBodyBlock.base_blocks[block_type], StructBlock) and not isinstance(value, dict):
@@ -74,7 +87,11 @@ def _body(blocks: list[dict], *, lesson_key: uuid.UUID, source_blocks: list[dict
         if types != source_types:
             raise ValueError(f"Translated lesson {lesson_key} has blocks {types}, its source has {source_types}")
     return [
-        {"type": block_type, "value": value, "id": str(demo_key(lesson_key, "block", index))}
+        {
+            "type": block_type,
+            "value": _demo_media(block_type, value, collection),
+            "id": str(demo_key(lesson_key, "block", index)),
+        }
         for index, block in enumerate(blocks)
         for block_type, value in block.items()
     ]
@@ -205,6 +222,44 @@ def _cover_image(course_title: str, sun_x: int, collection):
     image = image_model(title=title, file=ImageFile(buffer, name="demo-course-cover.png"), collection=collection)
     image.save()
     return image
+
+
+def _watershed_sketch(collection):
+    """A sketch of a basin: hills, a river to the lake, and the villages along it (module 1's first lesson)."""
+
+    def draw(pen, width, height):
+        pen.rectangle((0, 0, width, height), fill="#f4f1e8")
+        pen.polygon(
+            [(0, 150), (140, 40), (260, 120), (400, 30), (560, 140), (640, 90), (640, 360), (0, 360)], "#b9d3a8"
+        )
+        pen.line([(400, 40), (380, 120), (330, 190), (350, 260), (300, 330)], fill="#2f6f9f", width=9)
+        pen.ellipse((200, 300, 420, 360), fill="#2f6f9f")
+        for x, y in ((300, 150), (420, 230), (250, 250)):
+            pen.rectangle((x, y, x + 22, y + 16), fill="#8a4b2a")
+
+    return _drawn_image("Demo: sketch of a shared basin", "demo-basin-sketch.png", (640, 360), draw, collection)
+
+
+def _engagement_plan_template(collection):
+    """A real file for the document block: the engagement plan as a spreadsheet to fill in."""
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    document_model = get_document_model()
+    title = "Demo: stakeholder engagement plan (spreadsheet)"
+    existing = document_model.objects.filter(title=title).first()
+    if existing:
+        return existing
+    rows = "Stakeholder,Influence,Interest,How we engage,Who,When\n" + ",,,,,\n" * 12
+    document = document_model(
+        title=title, file=ContentFile(rows.encode(), name="engagement-plan.csv"), collection=collection
+    )
+    document.save()
+    return document
+
+
+DEMO_IMAGES = {"basin-sketch": _watershed_sketch}
+DEMO_DOCUMENTS = {"engagement-plan": _engagement_plan_template}
 
 
 def course_dirs() -> list[Path]:
@@ -430,7 +485,10 @@ class DemoLoader:
                         "slug": lesson_text["slug"],
                         "summary": lesson_text.get("summary", "").strip(),
                         "body": _body(
-                            lesson_text["body"], lesson_key=lesson.translation_key, source_blocks=source_lesson["body"]
+                            lesson_text["body"],
+                            lesson_key=lesson.translation_key,
+                            collection=course.institute.collection,
+                            source_blocks=source_lesson["body"],
                         ),
                     },
                 )
@@ -478,12 +536,13 @@ class DemoLoader:
         lesson_key = demo_key("lesson", self.course_dir.name, module_number, index)
         lesson = self._existing(LessonPage, lesson_key, SOURCE_LANGUAGE)
         if lesson is None:
+            collection = module.get_parent().specific.institute.collection
             lesson = LessonPage(
                 title=text["title"],
                 slug=text["slug"],
                 summary=text.get("summary", "").strip(),
                 estimated_minutes=text["estimated_minutes"],
-                body=_body(text["body"], lesson_key=lesson_key),
+                body=_body(text["body"], lesson_key=lesson_key, collection=collection),
                 locale=self.source,
                 translation_key=lesson_key,
             )

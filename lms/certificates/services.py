@@ -1,5 +1,7 @@
 """Issuing, printing and revoking certificates."""
 
+import datetime
+
 import segno
 from django.conf import settings
 from django.db import transaction
@@ -81,6 +83,8 @@ def certificate_html(certificate: Certificate, language: str, *, claim: dict | N
                 "brand_colour": certificate.brand_colour,
                 "elements": certificate.element_titles(language),
                 "completed_on": long_date(certificate.completed_on, language),
+                # To the second: the document information keeps no fraction, and PDF/A wants XMP to say the same.
+                "issued_at": certificate.issued_at.astimezone(datetime.UTC).replace(microsecond=0).isoformat(),
                 "workshop_text": certificate.workshop_text(language),
                 "claim": claim,
                 "qr_svg": qr.svg_data_uri(scale=4, border=0, dark="#1b1f1c"),

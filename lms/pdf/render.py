@@ -63,10 +63,10 @@ def render_pdf(html: str, *, variant: str | None = None) -> bytes:
     return document.write_pdf(pdf_tags=True, pdf_variant=variant)
 
 
-def render_pdf_and_count(html: str) -> tuple[bytes, int]:
+def render_pdf_and_count(html: str, *, variant: str | None = None) -> tuple[bytes, int]:
     """render_pdf, and how many pages the PDF has."""
     document = HTML(string=html, base_url=LOCAL_BASE_URL, url_fetcher=LocalFilesOnly()).render()
-    return document.write_pdf(pdf_tags=True), len(document.pages)
+    return document.write_pdf(pdf_tags=True, pdf_variant=variant), len(document.pages)
 
 
 def render_pdf_of_documents(htmls, *, progress=None) -> bytes:

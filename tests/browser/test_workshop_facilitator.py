@@ -84,6 +84,13 @@ def fits_the_screen(page):
     assert width <= 360, f"the page is {width} px wide"
 
 
+def log_out(page):
+    """Log out and wait until it is done: the offline script first sends and clears what the phone keeps, and an
+    address opened meanwhile would be aborted by the logout's own navigation."""
+    page.get_by_role("button", name="Se déconnecter").click()
+    expect(page.get_by_role("link", name="Se connecter").first).to_be_visible()
+
+
 def mark_everyone(page, status: str):
     rows = page.locator("fieldset.attendance-row")
     expect(rows).to_have_count(20)
@@ -241,7 +248,7 @@ def test_a_facilitator_runs_a_workshop_from_a_phone_and_a_participant_claims_her
     code = phone.get_by_role("row", name=re.compile(re.escape(claimer))).locator("td.code").inner_text()
     code = code.replace("-", "")
     fits_the_screen(phone)
-    phone.get_by_role("button", name="Se déconnecter").click()
+    log_out(phone)
 
     # The participant, at home, claims her record with the code and finds her certificate.
     phone.goto(site_url + "/fr/workshops/claim/")
@@ -259,7 +266,7 @@ def test_a_facilitator_runs_a_workshop_from_a_phone_and_a_participant_claims_her
     shot(phone, "my-learning")
 
     # The code worked once.
-    phone.get_by_role("button", name="Se déconnecter").click()
+    log_out(phone)
     phone.goto(site_url + "/fr/workshops/claim/")
     phone.get_by_label("Code de récupération").fill(code)
     phone.get_by_role("button", name="Vérifier le code").click()
