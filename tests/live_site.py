@@ -41,9 +41,16 @@ def runserver(port: int) -> list[str]:
 
 
 @contextmanager
-def serving(env: dict, command=runserver, start_timeout: float = 60, port: int | None = None, **popen):
+def serving(
+    env: dict,
+    command=runserver,
+    start_timeout: float = 60,
+    port: int | None = None,
+    ready_path: str = "/healthz",
+    **popen,
+):
     """A server started by `command(port)` (runserver unless said) in a subprocess with this environment, on that
-    port (a free one unless said), once it answers; yields its base URL."""
+    port (a free one unless said), once it answers at `ready_path`; yields its base URL."""
     port = port or free_port()
     server = subprocess.Popen(
         command(port),
@@ -55,12 +62,12 @@ def serving(env: dict, command=runserver, start_timeout: float = 60, port: int |
     deadline = time.monotonic() + start_timeout
     while True:
         try:
-            urllib.request.urlopen(f"{url}/healthz", timeout=2)  # noqa: S310 (our own local server)
+            urllib.request.urlopen(url + ready_path, timeout=2)  # noqa: S310 (a local server of this test)
             break
         except OSError:
             if time.monotonic() > deadline or server.poll() is not None:
                 server.kill()
-                raise RuntimeError("the test server did not start") from None
+                raise RuntimeError(f"the test server {command(port)[0]} did not start") from None
             time.sleep(0.3)
     try:
         yield url

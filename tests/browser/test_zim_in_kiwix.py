@@ -2,46 +2,23 @@
 a lesson, the next one, a quiz's questions without their answers, the glossary."""
 
 import subprocess
-import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.live_site import MANAGE, ROOT, free_port
+from tests.live_site import MANAGE, ROOT, serving
 
 pytestmark = pytest.mark.browser
 KIWIX_SERVE = "/usr/bin/kiwix-serve"
 
 
-@contextmanager
-def kiwix_serving(zim: Path):
+def kiwix_serving(zim: Path, env: dict):
     if not Path(KIWIX_SERVE).exists():
         pytest.fail(f"{KIWIX_SERVE} is missing: `make test` installs Debian's kiwix-tools package")
-    port = free_port()
-    server = subprocess.Popen(
-        [KIWIX_SERVE, "--address", "127.0.0.1", "--port", str(port), str(zim)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    return serving(
+        env, command=lambda port: [KIWIX_SERVE, "--address", "127.0.0.1", "--port", str(port), str(zim)], ready_path="/"
     )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(url + "/", timeout=2)  # noqa: S310 (a local server of this test)
-            break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                raise RuntimeError("kiwix-serve did not start") from None
-            time.sleep(0.2)
-    try:
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def test_the_course_exported_as_zim_reads_in_kiwix(site_env, phone, tmp_path):
@@ -53,7 +30,7 @@ def test_the_course_exported_as_zim_reads_in_kiwix(site_env, phone, tmp_path):
         check=True,
         capture_output=True,
     )
-    with kiwix_serving(zim) as url:
+    with kiwix_serving(zim, site_env) as url:
         phone.goto(f"{url}/{zim.stem}/")
         expect(phone.locator("h1")).to_have_text("Gestion intégrée des paysages : les cinq éléments")
         contents = phone.locator(".zim-contents")
