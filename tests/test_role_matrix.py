@@ -790,6 +790,7 @@ EXPECTATIONS = {
     "service_worker": PUBLIC,
     "offline:page": PUBLIC,
     "offline:manifest": PUBLIC,
+    "offline:version": PUBLIC,  # the manifest's version stamp alone, for the update check
     "offline:sync": logged_in(OK, anonymous=outcome("401")),
     "offline_zim": OWN_INSTITUTE,  # a course's ZIM file, from its admin page
     "workshops:index": WORKSHOP_STAFF,
