@@ -402,3 +402,36 @@ def test_an_email_change_link_is_refused_once_replaced_or_once_someone_took_the_
     assert learner.email == "first@example.org"
     User.objects.filter(email="second@example.org").delete()
     assert client.get(second).status_code == 400, "made from an address the account no longer has"
+
+
+def test_an_address_taken_after_the_forms_own_check_gets_the_same_message_not_the_constraints_name(learner):
+    """Simultaneous sign-ups: the others pass the form's check, then meet the model's validation of the constraint
+    (tests/browser/test_parallel_logins.py does it for real). They read the sign-up's message, translated."""
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    for language, message in [("en", "An account with this email address already exists."), ("fr", "Un compte")]:
+        with translation.override(language), pytest.raises(ValidationError) as refused:
+            User(username="amina-2@example.org", email="Amina@Example.org", password="x").validate_constraints()
+        assert any(message in text for text in refused.value.messages), refused.value.messages
+
+
+def test_wagtails_add_user_form_refuses_a_taken_address_in_words(client, learner):
+    admin = User.objects.create_superuser(username="root@example.org", email="root@example.org", password=PASSWORD)
+    client.force_login(admin)
+    response = client.post(
+        "/admin/users/new/",
+        {
+            "username": "amina-again@example.org",
+            "email": "AMINA@example.org",
+            "first_name": "Amina",
+            "last_name": "Again",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "An account with this email address already exists." in page
+    assert "is violated" not in page
+    assert User.objects.filter(email__iexact="amina@example.org").count() == 1

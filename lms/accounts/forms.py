@@ -11,12 +11,12 @@ from wagtail.admin.forms.auth import PasswordChangeForm as WagtailPasswordChange
 from wagtail.admin.forms.auth import PasswordResetForm as WagtailPasswordResetForm
 
 from lms.accounts import backends
+from lms.accounts.models import EMAIL_TAKEN
 from lms.accounts.ratelimit import PASSWORD_RESET_REQUESTS
 from lms.pdf.fonts import validate_printable_name
 
 User = get_user_model()
 
-EMAIL_TAKEN = _("An account with this email address already exists. Log in instead.")
 EMAIL_OF_ANOTHER_ACCOUNT = _("Another account already uses this email address.")
 
 

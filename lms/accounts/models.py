@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+EMAIL_TAKEN = _("An account with this email address already exists. Log in instead.")
+
 
 class User(AbstractUser):
     """A learner, facilitator or editor. Present from the first migration so it never has to be swapped in later.
@@ -40,7 +42,14 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         constraints = [
             # Learners log in with their email address: it identifies one account, whatever its case.
-            models.UniqueConstraint(Lower("email"), condition=~Q(email=""), name="unique_user_email_ignoring_case"),
+            # Its message is the one every form shows: a sign-up that passed the form's own check while another took
+            # the address gets it from the model's validation (or the database), never "Constraint ... is violated".
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~Q(email=""),
+                name="unique_user_email_ignoring_case",
+                violation_error_message=EMAIL_TAKEN,
+            ),
         ]
 
     def __str__(self):

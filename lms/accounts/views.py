@@ -21,7 +21,6 @@ from curriculum.i18n import url_in_language
 from lms.accounts import services
 from lms.accounts.forms import (
     EMAIL_OF_ANOTHER_ACCOUNT,
-    EMAIL_TAKEN,
     DeleteAccountForm,
     LimitedPasswordChangeForm,
     LoginForm,
@@ -29,7 +28,7 @@ from lms.accounts.forms import (
     RateLimitedPasswordResetForm,
     SignUpForm,
 )
-from lms.accounts.models import User
+from lms.accounts.models import EMAIL_TAKEN, User
 from lms.middleware import remember_language
 
 CONFIRMATION_SALT = "lms.accounts.confirm-email"

@@ -18,7 +18,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lms.accounts.forms import EMAIL_TAKEN, SignUpForm, too_many_attempts_message
+from lms.accounts.forms import SignUpForm, too_many_attempts_message
+from lms.accounts.models import EMAIL_TAKEN
 from lms.accounts.ratelimit import RateLimit
 from lms.workshops import claims
 from lms.workshops.certification import claim_url
