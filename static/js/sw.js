@@ -1,7 +1,7 @@
 // Landscape Academy's service worker: serves the courses a learner kept on their phone when there is no connection.
 // Plain JavaScript, no build step; served from /sw.js so that its scope is the whole site (every language).
 //
-// The caches are written by the pages (static/js/offline.js), one per course and language ("course-<key>-<lang>"),
+// The caches are written by the pages (static/js/offline.js), one per course and language ("course:<manifest address>"),
 // from the course's manifest. This worker only reads them:
 // - pages (navigations) and everything else that is not a file: network first, so an online learner always gets the
 //   live page with their own progress; the kept copy only when the network fails, and the translated offline page
@@ -10,7 +10,7 @@
 //   offline, an image not kept at the size asked is served at the size kept.
 "use strict";
 
-var COURSE_CACHE = "course-";
+var COURSE_CACHE = "course:"; // offline.js names each kept course's cache "course:<its manifest's address>"
 var STATIC_PREFIX = "/static/";
 var MEDIA_PREFIX = "/media/";
 

@@ -44,6 +44,19 @@ STORED_BYTES = """async () => {
 
 
 KEPT_CACHES = """async () => (await caches.keys()).filter((name) => name.startsWith("course:"))"""
+# Offline, an image asked at a size that was not kept (a wider screen, a zoom): the kept size is served instead.
+IMAGE_AT_ANOTHER_SIZE = """async () => {
+  for (const name of (await caches.keys()).filter((name) => name.startsWith("course:"))) {
+    for (const request of await (await caches.open(name)).keys()) {
+      const kept = new URL(request.url);
+      const parts = kept.pathname.match(/^(.*\\/images\\/[^/]+?)\\.[^/.]+\\.([a-z0-9]+)$/i);
+      if (!parts) continue;
+      const response = await fetch(parts[1] + ".width-1234." + parts[2]);
+      return [kept.pathname, response.status, response.headers.get("Content-Type")];
+    }
+  }
+  return null;
+}"""
 WORKERS = "async () => (await navigator.serviceWorker.getRegistrations()).length"
 REPUBLISHED_SUMMARY = "Mise à jour : les haies vives comptent aussi."
 
@@ -81,6 +94,8 @@ def test_a_course_kept_on_the_phone_is_read_and_answered_offline_and_graded_once
     assert 50_000 < stored < 2_000_000, stored
 
     phone.context.set_offline(True)
+    kept_image, image_status, image_type = phone.evaluate(IMAGE_AT_ANOTHER_SIZE)
+    assert (image_status, image_type.split("/")[0]) == (200, "image"), (kept_image, image_status, image_type)
     lessons = phone.locator(".outline__lessons a")
     first_lesson, second_lesson = lessons.nth(0).get_attribute("href"), lessons.nth(1).get_attribute("href")
     third_lesson = lessons.nth(2).get_attribute("href")  # not marked complete: only a republish changes its copy
