@@ -10,7 +10,7 @@ from curriculum.models import CoursePage, InstituteSectionPage, LessonPage
 from curriculum.selectors.catalogue import CATALOGUE_PAGE_SIZE
 from lms.progress import services
 from lms.progress.views import DASHBOARD_PAGE_SIZE
-from tests.test_query_counts import build_course
+from tests.helpers import build_course
 
 pytestmark = pytest.mark.django_db
 

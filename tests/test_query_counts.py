@@ -4,30 +4,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from curriculum.models import CoursePage, ILMElement, Institute, LessonPage, ModulePage
+from curriculum.models import CoursePage, LessonPage
+from tests.helpers import build_course
 
 pytestmark = pytest.mark.django_db
-
-
-def build_course(catalogue, *, slug: str, modules: int, lessons_per_module: int) -> CoursePage:
-    institute = Institute.objects.filter(locale=catalogue.locale).first()
-    course = CoursePage(title=f"Course {slug}", slug=slug, summary="A course.", institute=institute)
-    catalogue.add_child(instance=course)
-    course.save_revision().publish()
-    for module_number in range(1, modules + 1):
-        module = ModulePage(title=f"Module {module_number}", slug=f"m{module_number}", summary="A module.")
-        module.elements.set(ILMElement.objects.filter(locale__language_code="en", number=module_number % 5 + 1))
-        course.add_child(instance=module)
-        module.save_revision().publish()
-        for lesson_number in range(1, lessons_per_module + 1):
-            lesson = LessonPage(
-                title=f"Lesson {module_number}.{lesson_number}",
-                slug=f"l{lesson_number}",
-                body=[("paragraph", "<p>Text.</p>"), ("heading", "A heading")],
-            )
-            module.add_child(instance=lesson)
-            lesson.save_revision().publish()
-    return course
 
 
 def queries_for(client, url: str) -> int:
