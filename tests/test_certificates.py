@@ -314,7 +314,7 @@ def test_an_arabic_name_extracts_as_it_is_written(learner, demo_course, tmp_path
     assert "عبد الله بن علي" in pdf_text(services.certificate_render_pdf(certificate, "en"), tmp_path)
 
 
-@pytest.mark.parametrize("language", ["en", "fr", "es", "pt"])
+@pytest.mark.parametrize("language", ["en", "fr", "es", "pt", "sw", "id"])
 def test_the_verification_address_keeps_its_preposition_on_its_line(learner, demo_course, tmp_path, language):
     certificate = services.certificate_issue(learner=learner, course=demo_course, language=language)
     path = tmp_path / "certificate.pdf"
