@@ -12,10 +12,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language_info
 from wagtail.models import Page
 
+# CLDR names Indonesian "Indonesia", the country's name; its speakers name the language Bahasa Indonesia.
+OWN_NAMES = {"id": "Bahasa Indonesia"}
+
 
 @cache
 def language_name(code: str) -> str:
     """ "Français" for fr, "Español" for es: a language is named the way its speakers write it."""
+    if code in OWN_NAMES:
+        return OWN_NAMES[code]
     name = BabelLocale.parse(code.replace("-", "_")).get_display_name(code.replace("-", "_")) or code
     return name[:1].upper() + name[1:]
 
@@ -41,6 +46,12 @@ def language_direction(code: str) -> str:
 
 def shipped_language_codes() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
+
+
+def shipped_language_choices() -> list[tuple[str, str]]:
+    """The choices of a model field holding a language: a callable, so that migrations name it instead of copying
+    LANGUAGES, and adding a language to the settings needs no migration."""
+    return list(settings.LANGUAGES)
 
 
 def url_in_language(request, url: str, language_code: str) -> str:

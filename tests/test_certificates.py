@@ -59,7 +59,7 @@ def test_completing_the_course_issues_one_self_contained_certificate(certificate
     assert certificate.course_key == demo_course.translation_key
     assert certificate.learner_name == "Awa Traoré"
     assert certificate.course_titles["fr"] == "Gestion intégrée des paysages : les cinq éléments"
-    assert set(certificate.course_titles) == {"en", "fr", "es"}
+    assert set(certificate.course_titles) == {"en", "fr", "es", "sw"}
     assert certificate.institute["names"]["en"] == "Landscape Learning Institute"
     assert [element["number"] for element in certificate.elements] == [1, 2, 3, 4, 5]
     assert certificate.hours == 25 and certificate.language == "fr"
@@ -89,6 +89,7 @@ def test_the_record_keeps_what_was_true_at_issue(certificate, learner, demo_cour
             r"\d{1,2} (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) \d{4}",
         ),
         ("es", "Gestión integrada del paisaje: los cinco elementos", r"\d{1,2} de \w+ de \d{4}"),
+        ("sw", "Usimamizi jumuishi wa mandhari: vipengele vitano", r"Ilikamilishwa tarehe \d{1,2} \w+ \d{4}"),
     ],
 )
 def test_pdf_says_the_right_things_in_each_language(certificate, tmp_path, language, title, date):
@@ -314,7 +315,7 @@ def test_an_arabic_name_extracts_as_it_is_written(learner, demo_course, tmp_path
     assert "عبد الله بن علي" in pdf_text(services.certificate_render_pdf(certificate, "en"), tmp_path)
 
 
-@pytest.mark.parametrize("language", ["en", "fr", "es", "pt"])
+@pytest.mark.parametrize("language", ["en", "fr", "es", "pt", "sw", "id"])
 def test_the_verification_address_keeps_its_preposition_on_its_line(learner, demo_course, tmp_path, language):
     certificate = services.certificate_issue(learner=learner, course=demo_course, language=language)
     path = tmp_path / "certificate.pdf"

@@ -65,6 +65,7 @@ def test_the_five_elements_exist_in_every_shipped_language():
     assert len({key for number, key in keys}) == 5, "each element shares one translation_key across languages"
     assert ILMElement.objects.get(number=2, locale__language_code="fr").title == "Compréhension commune"
     assert ILMElement.objects.get(number=4, locale__language_code="pt").title == "Colocar em ação"
+    assert ILMElement.objects.get(number=1, locale__language_code="sw").title == "Ushirikiano wa mandhari"
 
 
 def test_an_element_number_is_unique_within_a_language(locales):

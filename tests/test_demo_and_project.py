@@ -11,7 +11,7 @@ from django.core.management import call_command
 from wagtail.models import Page
 
 from curriculum.i18n import shipped_language_codes
-from curriculum.models import CoursePage, ILMElement, LessonPage
+from curriculum.models import CoursePage, ILMElement, LessonPage, QuizPage
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.django_db
@@ -25,16 +25,19 @@ def test_load_demo_twice_changes_nothing_and_says_so():
     assert Page.objects.count() == pages_before
 
 
-def test_demo_is_complete_in_english_and_french_and_partly_in_spanish():
-    def real(language):
-        return LessonPage.objects.filter(locale__language_code=language, alias_of__isnull=True).count()
+def test_demo_is_complete_in_english_and_french_and_partly_in_spanish_and_swahili():
+    def real(model, language):
+        return model.objects.filter(locale__language_code=language, alias_of__isnull=True).count()
 
-    assert real("en") == real("fr") >= 18
-    assert 3 <= real("es") < real("en")
-    assert real("pt") == 0
+    assert real(LessonPage, "en") == real(LessonPage, "fr") >= 18
+    for partly in ("es", "sw"):  # the overview, module 1 and its quiz
+        assert 3 <= real(LessonPage, partly) < real(LessonPage, "en"), partly
+        assert real(QuizPage, partly) == 1, partly
+    for interface_only in ("pt", "id", "ar"):
+        assert real(LessonPage, interface_only) == 0, interface_only
     for language in shipped_language_codes():
-        assert LessonPage.objects.filter(locale__language_code=language).count() == real("en"), language
-    assert CoursePage.objects.filter(alias_of__isnull=True).count() == 5, "two courses in en and fr, one in es"
+        assert LessonPage.objects.filter(locale__language_code=language).count() == real(LessonPage, "en"), language
+    assert CoursePage.objects.filter(alias_of__isnull=True).count() == 6, "two courses in en and fr, one in es and sw"
 
 
 def test_system_checks_pass():

@@ -27,7 +27,7 @@ def single_choice_questions(language: str) -> list[tuple[str, list[str], int]]:
     return questions
 
 
-@pytest.mark.parametrize("language", ["en", "fr", "es"])
+@pytest.mark.parametrize("language", ["en", "fr", "es", "sw"])
 def test_the_right_answer_is_the_longest_option_no_more_often_than_chance(language):
     questions = single_choice_questions(language)
     longest = [where for where, texts, right in questions if len(texts[right]) == max(map(len, texts))]

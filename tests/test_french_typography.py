@@ -218,8 +218,8 @@ def test_a_page_still_in_another_language_marks_its_title_so(client, demo_course
     does, so that neither typesetting nor a screen reader takes it for the site's language."""
     from tests.quiz_builder import demo_quiz
 
-    quiz = demo_quiz("es", 1)
-    assert quiz.alias_of_id, "the demo's Spanish quiz is still the English one"
+    quiz = demo_quiz("es", 2)
+    assert quiz.alias_of_id, "the demo's Spanish quiz of module 2 is still the English one"
     page = client.get(quiz.url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert '<html lang="es"' in page and '<title lang="en">Check your understanding' in page
     french = client.get(demo_quiz("fr", 1).url).content.decode()

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from wagtail.models import Locale
 
-from curriculum.i18n import shipped_language_codes
+from curriculum.i18n import language_direction, shipped_language_codes
 from curriculum.models import CoursePage, LessonPage, ModulePage
 from tests.helpers import lesson_in
 
@@ -31,7 +31,7 @@ def test_first_visit_goes_to_the_browsers_language(client):
 @pytest.mark.parametrize("language", shipped_language_codes())
 def test_every_language_has_a_home_page_with_the_five_elements(client, language):
     page = html(client.get(f"/{language}/"))
-    assert f'<html lang="{language}" dir="ltr">' in page
+    assert f'<html lang="{language}" dir="{language_direction(language)}">' in page
     assert page.count('class="element-card"') == 5
 
 
@@ -95,7 +95,7 @@ def test_a_new_english_lesson_is_reachable_in_every_language_before_it_is_transl
 def test_language_switcher_names_each_language_in_itself_and_marks_missing_translations(client):
     page = html(client.get(lesson_in("fr", 2, 1).url))
     switcher = page.split('<div class="language-switcher">')[1].split("</ul>")[0]
-    for name in ("English", "Français", "Español", "Português"):
+    for name in ("English", "Français", "Español", "Português", "Kiswahili", "Bahasa Indonesia", "العربية"):
         assert f">{name}</a>" in switcher
     english = lesson_in("en", 2, 1)
     assert f'href="{english.url}" lang="en"' in switcher
@@ -178,8 +178,6 @@ def test_pages_have_landmarks_skip_link_and_ordered_headings(client):
 
 
 def test_right_to_left_language_would_set_dir(settings):
-    from curriculum.i18n import language_direction
-
     assert language_direction("ar") == "rtl"
     assert language_direction("fr") == "ltr"
 

@@ -173,7 +173,7 @@ def test_course_page_offers_workbooks_in_each_language_the_course_exists_in(clie
     page = client.get(demo_course.url).content.decode()
     form = re.search(r'<form class="workbook-choice".*?</form>', page, re.S).group(0)
     assert f'action="/en/learning/workbooks/{demo_course.translation_key}/"' in form and 'method="get"' in form
-    assert re.findall(r'<option value="(\w+)"', form) == ["en", "fr", "es"], "no Portuguese: not written in it"
+    assert re.findall(r'<option value="(\w+)"', form) == ["en", "fr", "es", "sw"], "no Portuguese: not written in it"
     assert 'value="facilitator"' not in form and '<input type="hidden" name="edition" value="learner">' in form
 
 
@@ -330,13 +330,13 @@ def test_publishing_queues_every_workbook_of_the_course_so_a_download_is_a_file_
     with django_capture_on_commit_callbacks(execute=True):
         root.save_revision().publish()
     queued = {tuple(task.args_kwargs["args"]) for task in DBTaskResult.objects.ready()}
-    # The course is written in English, French and Spanish; its third module in English and French only.
-    for page, languages in ((root, ("en", "fr")), (course, ("en", "fr", "es"))):
+    # The course is written in English, French, Spanish and Swahili; its third module in English and French only.
+    for page, languages in ((root, ("en", "fr")), (course, ("en", "fr", "es", "sw"))):
         for language in languages:
             for edition in ("learner", "facilitator"):
                 for paper in ("a4", "letter"):
                     assert (str(page.translation_key), language, edition, paper) in queued
-    assert len(queued) == 5 * 2 * 2, "nothing else: no Portuguese, no Spanish module"
+    assert len(queued) == (2 + 4) * 2 * 2, "nothing else: no Portuguese, no Spanish or Swahili module"
 
     one = DBTaskResult.objects.ready().get(args_kwargs__args=[str(root.translation_key), "en", "learner", "a4"])
     DBTaskResult.objects.ready().exclude(pk=one.pk).delete()  # the rest would take the worker a minute

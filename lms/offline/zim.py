@@ -57,8 +57,9 @@ class _Entry(Item):
 
 
 def _iso_639_3(language: str) -> str:
-    """Kiwix wants the three-letter code ("fra"); Babel knows it from its CLDR data."""
-    alpha3 = {"en": "eng", "fr": "fra", "es": "spa", "pt": "por"}
+    """Kiwix wants the three-letter code ("fra"); Babel gives only the two-letter one ("fr"), so the shipped
+    languages are listed here and any other falls back to Babel's code."""
+    alpha3 = {"en": "eng", "fr": "fra", "es": "spa", "pt": "por", "sw": "swa", "id": "ind", "ar": "ara"}
     return alpha3.get(language) or BabelLocale.parse(language).language
 
 

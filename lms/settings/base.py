@@ -117,6 +117,9 @@ LANGUAGES = [
     ("fr", _("French")),
     ("es", _("Spanish")),
     ("pt", _("Portuguese")),
+    ("sw", _("Swahili")),
+    ("id", _("Indonesian")),
+    ("ar", _("Arabic")),
 ]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
@@ -149,8 +152,17 @@ _host = os.environ.get("HOST", "").strip() or "127.0.0.1"
 _port = os.environ.get("PORT", "").strip() or "8000"
 DEV_SERVER_URL = "http://{}:{}".format(f"[{_host}]" if ":" in _host and not _host.startswith("[") else _host, _port)
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", DEV_SERVER_URL)
-# "simple": no English stemming applied to French or Spanish text on PostgreSQL (SQLite never stems).
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}}
+# On PostgreSQL each language's pages are indexed and searched with that language's text-search configuration
+# (curriculum/search_backend.py: one backend, as several would overwrite each other's index); "simple" (no
+# stemming) for the rest: Swahili has no PostgreSQL stemmer, and Arabic's is not used until an Arabic reader has
+# judged its results. SQLite keeps Wagtail's own backend, which never stems.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {
+        "BACKEND": "curriculum.search_backend",
+        "SEARCH_CONFIG": "simple",
+        "SEARCH_CONFIGS": {"en": "english", "fr": "french", "es": "spanish", "pt": "portuguese", "id": "indonesian"},
+    }
+}
 # A page translated in the admin where the language had no page yet starts as a draft. (Where the language shows an
 # alias, wagtail-localize turns it into a page that stays live: so only moderators start translations, see
 # curriculum.permissions.can_start_page_translation.)
