@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from wagtail.models import Locale
 
-from curriculum.i18n import shipped_language_codes
+from curriculum.i18n import language_direction, shipped_language_codes
 from curriculum.models import CoursePage, LessonPage, ModulePage
 from tests.helpers import lesson_in
 
@@ -31,7 +31,7 @@ def test_first_visit_goes_to_the_browsers_language(client):
 @pytest.mark.parametrize("language", shipped_language_codes())
 def test_every_language_has_a_home_page_with_the_five_elements(client, language):
     page = html(client.get(f"/{language}/"))
-    assert f'<html lang="{language}" dir="ltr">' in page
+    assert f'<html lang="{language}" dir="{language_direction(language)}">' in page
     assert page.count('class="element-card"') == 5
 
 

@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from lms.languages import language_choices
+
 EMAIL_TAKEN = _("An account with this email address already exists. Log in instead.")
 
 
@@ -35,7 +37,7 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"),
         max_length=10,
-        choices=settings.LANGUAGES,
+        choices=language_choices,
         default=settings.LANGUAGE_CODE,
     )
 

@@ -117,6 +117,9 @@ LANGUAGES = [
     ("fr", _("French")),
     ("es", _("Spanish")),
     ("pt", _("Portuguese")),
+    ("sw", _("Swahili")),
+    ("id", _("Indonesian")),
+    ("ar", _("Arabic")),
 ]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES

@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from lms.certificates.models import CODE_ALPHABET
+from lms.languages import language_choices
 
 
 def new_workshop_code() -> str:
@@ -34,7 +35,7 @@ class Workshop(models.Model):
     institute_key = models.UUIDField(_("institute"), db_index=True)  # the owning institute's translation_key
     course_key = models.UUIDField(_("course"), db_index=True)
     title = models.CharField(_("title"), max_length=200)
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    language = models.CharField(_("language"), max_length=10, choices=language_choices)
     place = models.CharField(_("place"), max_length=200, help_text=_("Village, town or venue, and country."))
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
