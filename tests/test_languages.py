@@ -1,6 +1,8 @@
 """Languages added by settings alone: each gets its content locale and page tree, browsers asking for a regional
 variant are served its base language, and text shown in another language than the page's says which."""
 
+from html.parser import HTMLParser
+
 import pytest
 from django.core.management import call_command
 from django.test import Client
@@ -9,7 +11,9 @@ from wagtail_localize.models import LocaleSynchronization
 
 from curriculum.i18n import shipped_language_codes
 from curriculum.locales import content_locales_sync
-from curriculum.models import HomePage
+from curriculum.models import CoursePage, HomePage
+from tests.helpers import lesson_in
+from tests.quiz_builder import demo_quiz, demo_wrong_answers, start, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +71,71 @@ def test_a_language_chosen_before_wins_over_the_browsers():
     client = Client()
     client.cookies["django_language"] = "id"
     assert client.get("/", HTTP_ACCEPT_LANGUAGE="sw-KE")["Location"] == "/id/"
+
+
+class TextLanguages(HTMLParser):
+    """Each text of a page with the language its nearest element with a lang attribute says it is in."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self):
+        super().__init__()
+        self.open = []  # [tag, lang or None]
+        self.texts = []  # (text, lang)
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.open.append((tag, dict(attrs).get("lang")))
+
+    def handle_endtag(self, tag):
+        while self.open:
+            if self.open.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        if data.strip() and not any(tag in ("script", "style") for tag, _lang in self.open):
+            self.texts.append((data.strip(), next((lang for _tag, lang in reversed(self.open) if lang), None)))
+
+
+def english_only_titles() -> set[str]:
+    """Titles the Spanish site shows in English: its pages that are aliases of the English ones."""
+    aliases = Page.objects.filter(locale__language_code="es", alias_of__isnull=False, depth__gt=2)
+    spanish_titles = set(Page.objects.filter(locale__language_code="es", alias_of__isnull=True).values_list("title"))
+    return {title for (title,) in aliases.values_list("title") if (title,) not in spanish_titles}
+
+
+def demo_course_key():
+    return CoursePage.objects.get(locale__language_code="en", slug="ilm-five-elements").translation_key
+
+
+def test_on_the_spanish_site_every_english_text_says_it_is_english(learner, learner_client):
+    from lms.progress import services
+
+    course = CoursePage.objects.get(locale__language_code="es", translation_key=demo_course_key())
+    module_two = lesson_in("es", 2, 1).get_parent()
+    services.item_complete(learner=learner, item=lesson_in("es", 1, 1))
+    services.item_complete(learner=learner, item=lesson_in("es", 2, 1))  # "Next:" is then an English lesson
+    quiz = demo_quiz("es", 2)
+    attempt = start(learner_client, quiz, "es")
+    submit(learner_client, attempt, demo_wrong_answers(quiz), "es")
+    addresses = [
+        "/es/",
+        course.get_parent().get_parent().url,  # the catalogue: the second institute's course is in English
+        course.url,
+        module_two.url,
+        lesson_in("es", 1, 4).url,  # its pager leads to module 1's quiz
+        lesson_in("es", 2, 2).url,
+        quiz.url,
+        f"/es/learning/quizzes/attempts/{attempt.pk}/",
+        "/es/learning/",
+    ]
+    english = english_only_titles()
+    assert len(english) > 10
+    wrong = []
+    for address in addresses:
+        response = learner_client.get(address)
+        assert response.status_code == 200, address
+        parser = TextLanguages()
+        parser.feed(response.content.decode())
+        wrong += [(address, text, lang) for text, lang in parser.texts if lang != "en" and text in english]
+    assert not wrong, wrong[:10]
