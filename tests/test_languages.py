@@ -1,7 +1,9 @@
 """Languages added by settings alone: each gets its content locale and page tree, browsers asking for a regional
 variant are served its base language, and text shown in another language than the page's says which."""
 
+import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -139,3 +141,27 @@ def test_on_the_spanish_site_every_english_text_says_it_is_english(learner, lear
         parser.feed(response.content.decode())
         wrong += [(address, text, lang) for text, lang in parser.texts if lang != "en" and text in english]
     assert not wrong, wrong[:10]
+
+
+PHYSICAL_SIDES = re.compile(
+    r"(?<![\w-])(?:(?:margin|padding|border|inset)-(?:left|right)[\w-]*|left|right)\s*:|"
+    r"(?:float|text-align|clear)\s*:\s*(?:left|right)\b"
+)
+
+
+@pytest.mark.parametrize(
+    "stylesheet",
+    [
+        "static/css/site.css",
+        "templates/pdf/workbook.css",
+        "templates/pdf/certificate.html",
+        "templates/pdf/workshop_sheets.html",
+        "templates/lms/offline/zim_screen.css",
+    ],
+)
+def test_stylesheets_say_start_and_end_so_they_mirror_right_to_left(stylesheet):
+    """Logical properties (margin-inline-start, border-inline-start, text-align: start) follow the text's direction;
+    left and right would stay put in Arabic. A PDF's margin boxes are named by side, chosen by direction."""
+    text = (Path(__file__).resolve().parent.parent / stylesheet).read_text()
+    css = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    assert not PHYSICAL_SIDES.findall(css), PHYSICAL_SIDES.findall(css)
