@@ -2,18 +2,25 @@
 variant are served its base language, and text shown in another language than the page's says which."""
 
 import re
+import subprocess
+import tempfile
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext
 from wagtail.models import Locale, Page
 from wagtail_localize.models import LocaleSynchronization
 
 from curriculum.i18n import shipped_language_codes
 from curriculum.locales import content_locales_sync
-from curriculum.models import CoursePage, HomePage
+from curriculum.models import CoursePage, HomePage, ModulePage
+from lms.pdf.render import pdf_storage
+from lms.workbooks.services import WorkbookOrder, workbook_build
 from tests.helpers import lesson_in
 from tests.quiz_builder import demo_quiz, demo_wrong_answers, start, submit
 
@@ -165,3 +172,61 @@ def test_stylesheets_say_start_and_end_so_they_mirror_right_to_left(stylesheet):
     text = (Path(__file__).resolve().parent.parent / stylesheet).read_text()
     css = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
     assert not PHYSICAL_SIDES.findall(css), PHYSICAL_SIDES.findall(css)
+
+
+def pdftotext(pdf: bytes, *options: str) -> str:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "document.pdf"
+        path.write_bytes(pdf)
+        done = subprocess.run(["pdftotext", *options, str(path), "-"], capture_output=True, text=True, check=True)
+    return BIDI_CONTROLS.sub(" ", done.stdout)  # poppler marks the right-to-left runs it put in logical order
+
+
+BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def pdf_words(pdf: bytes) -> list[list[tuple[float, float, str]]]:
+    """Per page: (top, left, word) in points, where poppler finds them (right-to-left words spelt as drawn)."""
+    return [
+        [(float(top), float(left), unescape(word)) for left, top, word in WORD.findall(page)]
+        for page in re.findall(r"<page [^>]*>(.*?)</page>", pdftotext(pdf, "-bbox"), re.S)
+    ]
+
+
+WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>(.*?)</word>')
+
+
+@pytest.mark.parametrize(("language", "part_side"), [("en", "right"), ("ar", "left")])
+def test_a_workbooks_running_header_and_page_number_swap_sides_right_to_left(language, part_side):
+    """The module's title heads a page at the start of its line (left in English, right in Arabic), the part (the
+    glossary) at its end; the module, English on the Arabic page too, is isolated and reads in order."""
+    english = ModulePage.objects.filter(locale__language_code="en").order_by("path").first()
+    root = ModulePage.objects.get(translation_key=english.translation_key, locale__language_code=language)
+    order = WorkbookOrder(page_key=root.translation_key, language=language)
+    pages = pdf_words(pdf_storage().open(workbook_build(order), "rb").read())
+    with translation.override(language):
+        glossary = gettext("Glossary")
+    middle = 595 / 2  # A4's width in points
+    page = next(page for page in pages if any(top < 50 and word == glossary for top, _left, word in page))
+    header = [(left, word) for top, left, word in page if top < 50]
+    part_left = next(left for left, word in header if word == glossary)
+    assert (part_left < middle) == (part_side == "left"), header
+    title = [word for left, word in sorted(header) if word != glossary]
+    assert " ".join(title) == english.title, "the title's words in their order, wherever it stands"
+    assert all((left > middle) == (part_side == "left") for left, word in header if word != glossary), header
+
+
+def test_an_arabic_certificate_mirrors_and_its_text_extracts_in_logical_order(learner, demo_course):
+    from curriculum.i18n import long_date
+    from lms.certificates import services
+
+    certificate = services.certificate_issue(learner=learner, course=demo_course, language="en")
+    pdf = services.certificate_render_pdf(certificate, "ar")
+    month = long_date(certificate.completed_on, "ar").split()[1]  # "ديسمبر"
+    assert month in pdftotext(pdf).split(), "copied text reads in the order it is written"
+    words = pdf_words(pdf)[0]
+    assert demo_course.title in " ".join(word for _top, _left, word in sorted(words)), "the English title in order"
+    # The signature stands at the start of the line (the right), the code to check it at its end.
+    code_left = next(left for _top, left, word in words if word == f"{certificate.code[:5]}-{certificate.code[5:]}")
+    signatory_left = next(left for _top, left, word in words if word == "Ouédraogo")
+    assert signatory_left > 842 / 2 > code_left  # A4 landscape is 842 points wide
