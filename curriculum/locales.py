@@ -3,8 +3,9 @@
 A language added to settings is reachable at once: `manage.py migrate` (through the post_migrate receiver below) or
 `manage.py sync_languages` creates its Wagtail Locale, tells wagtail-localize to mirror the default language's tree
 into it from now on (a LocaleSynchronization), and mirrors what exists today: each page not yet translated becomes
-an alias, which shows the source text with the fallback notice, so links on /sw/ pages stay on /sw/. Nothing is ever
-removed: a language taken out of settings keeps its pages (and the learning records pointing at them).
+an alias, which shows the source text with the fallback notice, so links on /sw/ pages stay on /sw/. `migrate` mirrors
+into new languages only (reading the whole tree costs queries per page); `sync_languages` into every one. Nothing is
+ever removed: a language taken out of settings keeps its pages (and the learning records pointing at them).
 """
 
 from dataclasses import dataclass, field
@@ -24,27 +25,28 @@ class LocalesReport:
 
 
 @transaction.atomic
-def content_locales_sync() -> LocalesReport:
-    """Create what settings.LANGUAGES asks for and is missing; safe to run at any time (it only adds)."""
+def content_locales_sync(*, mirror_all: bool = False) -> LocalesReport:
+    """Create what settings.LANGUAGES asks for and is missing, and mirror the default language's tree into each
+    language new to synchronisation; with `mirror_all`, into every language (pages made outside the admin, which
+    wagtail-localize does not mirror by itself: the demo loader's). Safe to run at any time: it only adds."""
     report = LocalesReport()
+    codes = [code for code, _name in settings.LANGUAGES]
     existing = set(Locale.objects.values_list("language_code", flat=True))
-    for code, _name in settings.LANGUAGES:
+    for code in codes:
         if code not in existing:
             Locale.objects.create(language_code=code)
             report.locales_created.append(code)
     source = Locale.get_default()
-    targets = list(
-        Locale.objects.filter(language_code__in=[code for code, _name in settings.LANGUAGES]).exclude(pk=source.pk)
-    )
+    targets = list(Locale.objects.filter(language_code__in=codes).exclude(pk=source.pk))
     synchronised = set(LocaleSynchronization.objects.values_list("locale_id", flat=True))
+    new = [locale for locale in targets if locale.pk not in synchronised]
     # bulk_create skips wagtail-localize's post_save receiver, which would mirror each tree once more right away.
-    LocaleSynchronization.objects.bulk_create(
-        LocaleSynchronization(locale=locale, sync_from=source) for locale in targets if locale.pk not in synchronised
-    )
-    if not Page.objects.filter(locale=source, depth__gt=1).exists():
+    LocaleSynchronization.objects.bulk_create(LocaleSynchronization(locale=locale, sync_from=source) for locale in new)
+    to_mirror = targets if mirror_all else new
+    if not to_mirror or not Page.objects.filter(locale=source, depth__gt=1).exists():
         return report
-    page_index = PageIndex.from_database().sort_by_tree_position()
-    for locale in targets:
+    page_index = PageIndex.from_database().sort_by_tree_position()  # two queries a page: only when needed
+    for locale in to_mirror:
         before = Page.objects.filter(locale=locale).count()
         synchronize_tree(source, locale, page_index=page_index)
         added = Page.objects.filter(locale=locale).count() - before

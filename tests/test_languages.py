@@ -17,7 +17,6 @@ from wagtail.models import Locale, Page
 from wagtail_localize.models import LocaleSynchronization
 
 from curriculum.i18n import shipped_language_codes
-from curriculum.locales import content_locales_sync
 from curriculum.models import CoursePage, HomePage, ModulePage
 from lms.pdf.render import pdf_storage
 from lms.workbooks.services import WorkbookOrder, workbook_build
@@ -42,8 +41,7 @@ def test_a_language_added_to_settings_is_reachable_after_migrate_showing_the_fal
     settings.LANGUAGES = [*settings.LANGUAGES, ("de", "Deutsch")]
     settings.WAGTAIL_CONTENT_LANGUAGES = settings.LANGUAGES
     assert not Locale.objects.filter(language_code="de").exists()
-    call_command("sync_languages")
-    assert "created the locale de" in capsys.readouterr().out
+    call_command("migrate", verbosity=0)  # nothing to migrate: its post_migrate receiver does the work
     german = Locale.objects.get(language_code="de")
     english_pages = Page.objects.filter(locale__language_code="en", depth__gt=1)
     assert Page.objects.filter(locale=german, alias_of__isnull=False).count() == english_pages.count()
@@ -52,8 +50,8 @@ def test_a_language_added_to_settings_is_reachable_after_migrate_showing_the_fal
     assert '<html lang="de" dir="ltr">' in page
     assert 'class="notice notice--fallback"' in page
     assert 'href="/de/courses/"' in page, "links stay in the new language's tree"
-    again = content_locales_sync()
-    assert not again.locales_created and not again.pages_mirrored, "a second run adds nothing"
+    call_command("sync_languages")
+    assert "nothing changed" in capsys.readouterr().out, "a second run adds nothing"
 
 
 @pytest.mark.parametrize(

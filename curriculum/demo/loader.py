@@ -557,7 +557,7 @@ class DemoLoader:
 
     def synchronise_languages(self):
         """Every language's tree mirrors the source: untranslated pages become aliases that show the source text."""
-        for code, count in content_locales_sync().pages_mirrored.items():
+        for code, count in content_locales_sync(mirror_all=True).pages_mirrored.items():
             self.report.add(f"{code}: {count} page(s) shown in English until translated")
 
     @transaction.atomic
