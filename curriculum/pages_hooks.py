@@ -30,7 +30,7 @@ The keys of each page's template context, and who adds them (besides Wagtail's `
     institute section                   institute, course_cards, catalogue_pages        (curriculum)
     course page                         outline, outline_collapsed, elements            (curriculum)
                                         progress, certificate_pending, certificate,      (lms.progress, learners)
-                                        resume_lesson
+                                        resume_lesson, resume_lesson_language
                                         quiz_scores                                     (lms.quizzes, learners)
                                         workbook_languages, can_print_facilitator_edition (lms.workbooks)
     module page                         lessons, elements                               (curriculum)

@@ -21,13 +21,16 @@ LEARNER = "learner"
 FACILITATOR = "facilitator"
 
 
-def render_block_for_print(block, *, edition: str, language: str, number: int | None = None) -> str:
+def render_block_for_print(
+    block, *, edition: str, language: str, number: int | None = None, content_language: str | None = None
+) -> str:
     """A StreamField block (a lesson block or a quiz question) as it prints, from its own print template. The
     facilitator's parts leave the learner edition here, and only here."""
     if getattr(block.block.meta, "facilitator_only", False) and edition != FACILITATOR:
         return ""
     context = {"block_id": block.id, "edition": edition, "language": language, "number": number}
     context["LANGUAGE_CODE"] = language  # the edition's language, for the words a template adds (lang attributes)
+    context["content_language"] = content_language or language  # the block's own text's (a fallback's source)
     return block.block.render_print(block.value, context)
 
 
@@ -40,13 +43,14 @@ class PrintItem:
     def render(self, *, edition: str, language: str) -> None:
         """Its blocks for one edition: a lesson's body, or a quiz's questions numbered from 1, typeset for the
         language they are written in (French spacing at print time too, as on the page)."""
+        printing = {"edition": edition, "language": language, "content_language": self.content_language}
         if self.is_quiz:
             blocks = [
-                render_block_for_print(block, edition=edition, language=language, number=number)
+                render_block_for_print(block, number=number, **printing)
                 for number, block in enumerate(self.page.questions, 1)
             ]
         else:
-            blocks = [render_block_for_print(block, edition=edition, language=language) for block in self.page.body]
+            blocks = [render_block_for_print(block, **printing) for block in self.page.body]
         self.blocks = [typeset(html, self.content_language) for html in blocks]
 
     @property
@@ -62,13 +66,13 @@ class PrintModule:
     items: list[PrintItem] = field(default_factory=list)
 
     def activities(self, *, optional: bool = False):
-        """(lesson, activity value) in order: the module's session plan; with optional=True, the activities run only
-        when time allows, which the plan lists apart."""
+        """(lesson item, activity value) in order: the module's session plan; with optional=True, the activities run
+        only when time allows, which the plan lists apart. The item says which language the lesson is printed in."""
         for item in self.items:
             if not item.is_quiz:
                 for block in item.page.body:
                     if block.block_type == "activity" and bool(block.value.get("optional")) == optional:
-                        yield item.page, block.value
+                        yield item, block.value
 
     @property
     def activity_minutes(self) -> int:

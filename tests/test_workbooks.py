@@ -439,7 +439,7 @@ def test_untranslated_module_titles_and_glossary_terms_are_marked(demo_course):
     html = flat(course_html(demo_course, "es"))
     contents = html.split('<nav class="toc">')[1].split("</nav>")[0]
     untranslated_module = "Shared understanding of the landscape and its people"
-    assert f'{untranslated_module} <span class="untranslated">(inglés)</span>' in contents
+    assert f'<span lang="en">{untranslated_module}</span> <span class="untranslated">(inglés)</span>' in contents
     glossary = html.split('id="glossary"')[1]
     mark = '<span class="untranslated" lang="es">(en inglés, aún sin traducir)'
     assert f'<dt lang="en">Adaptive management {mark}' in glossary

@@ -16,12 +16,11 @@ from django.db import transaction
 from wagtail.blocks import StructBlock
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Site
-from wagtail_localize.models import LocaleSynchronization
-from wagtail_localize.synctree import synchronize_tree
 
 from curriculum.blocks import LessonBodyBlock
 from curriculum.i18n import shipped_language_codes
 from curriculum.institutes import institute_setup
+from curriculum.locales import content_locales_sync
 from curriculum.models import (
     CourseIndexPage,
     CoursePage,
@@ -321,7 +320,10 @@ class DemoLoader:
             site.is_default_site = True
             site.save()
             # Wagtail's own "Welcome to your new Wagtail site!" page has no place in the curriculum.
-            Page.objects.filter(pk=previous_root, content_type__model="page", depth=2).delete()
+            # Its copies in the other languages' trees (curriculum.locales mirrors whatever the source tree holds) too.
+            welcome = Page.objects.filter(pk=previous_root, content_type__model="page", depth=2).first()
+            if welcome is not None:
+                Page.objects.filter(translation_key=welcome.translation_key, depth=2).delete()
         catalogue = self._existing(CourseIndexPage, demo_key("catalogue"), SOURCE_LANGUAGE)
         if catalogue is None:
             catalogue = CourseIndexPage(
@@ -555,16 +557,8 @@ class DemoLoader:
 
     def synchronise_languages(self):
         """Every language's tree mirrors the source: untranslated pages become aliases that show the source text."""
-        for code, locale in self.locales.items():
-            if code == SOURCE_LANGUAGE:
-                continue
-            before = Page.objects.filter(locale=locale).count()
-            # Saving the setting makes wagtail-localize mirror new source pages from now on; run it once here too.
-            LocaleSynchronization.objects.get_or_create(locale=locale, defaults={"sync_from": self.source})
-            synchronize_tree(self.source, locale)
-            added = Page.objects.filter(locale=locale).count() - before
-            if added:
-                self.report.add(f"{code}: {added} page(s) shown in English until translated")
+        for code, count in content_locales_sync(mirror_all=True).pages_mirrored.items():
+            self.report.add(f"{code}: {count} page(s) shown in English until translated")
 
     @transaction.atomic
     def load(self) -> LoadReport:

@@ -66,6 +66,11 @@ class CourseCard:
     elements: list[ILMElement] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
 
+    @property
+    def institute_language(self) -> str:
+        """The language the institute's name is written in (its source's, where not translated)."""
+        return self.institute.locale.language_code if self.institute else self.content_language
+
 
 def _modules_of(courses: list[CoursePage]):
     """Modules that are children of any of `courses` (siblings in one catalogue), in one query."""
@@ -103,7 +108,7 @@ def _institutes_in_locale(courses: list[CoursePage], locale: Locale) -> dict[int
     institutes = Institute.objects.filter(
         Q(pk__in=institute_ids)
         | Q(translation_key__in=Institute.objects.filter(pk__in=institute_ids).values("translation_key"), locale=locale)
-    )
+    ).select_related("locale")
     by_id = {institute.pk: institute for institute in institutes}
     localized = {
         institute.translation_key: institute for institute in by_id.values() if institute.locale_id == locale.pk

@@ -11,7 +11,9 @@ def elements_in_locale(locale: Locale) -> list[ILMElement]:
     """The five elements in `locale`, falling back to the default language for any not translated."""
     default = Locale.get_default()
     by_key = {}
-    for element in ILMElement.objects.filter(locale__in=[locale.pk, default.pk]).order_by("number"):
+    # With its locale: a name shown in the default language where not translated is marked with that language.
+    elements = ILMElement.objects.filter(locale__in=[locale.pk, default.pk]).select_related("locale")
+    for element in elements.order_by("number"):
         if element.locale_id == locale.pk or element.translation_key not in by_key:
             by_key[element.translation_key] = element
     return sorted(by_key.values(), key=lambda element: element.number)

@@ -28,6 +28,17 @@ def content_languages(pages: Iterable[Page]) -> dict[int, str]:
     }
 
 
+def with_content_languages(pages: Iterable[Page]) -> list[tuple[Page, str]]:
+    """Each page beside the language its text is written in, in one query however many (a breadcrumb trail): the
+    locale of the page itself, or of its source when it is an alias."""
+    pages = list(pages)
+    if not pages:
+        return []
+    shown = {page.alias_of_id or page.pk for page in pages}
+    languages = dict(Page.objects.filter(pk__in=shown).values_list("pk", "locale__language_code"))
+    return [(page, languages[page.alias_of_id or page.pk]) for page in pages]
+
+
 def content_language(page: Page) -> str:
     return content_languages([page])[page.pk]
 

@@ -1,7 +1,7 @@
 from django import template
 from django.core.cache import cache
 from django.urls import translate_url
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 from wagtail.models import Site
@@ -92,6 +92,29 @@ def text_direction(code):
     return language_direction(code)
 
 
+@register.simple_tag(takes_context=True)
+def lang_attrs(context, code):
+    """`lang="en"` on text in a language of its own (an English fallback on a Spanish page, a label back in the
+    page's language inside it), and `dir` too on a page where any text runs right to left: there an English title
+    inside an Arabic page, or an Arabic label inside English fallback text, is laid out in its own direction, and
+    (as HTML gives any element with a dir) isolated from the text around it, so it reads in order."""
+    page_language = context.get("LANGUAGE_CODE") or get_language()
+    around = context.get("content_language") or page_language
+    direction = language_direction(code)
+    if "rtl" in {direction, language_direction(page_language), language_direction(around)}:
+        return format_html('lang="{}" dir="{}"', code, direction)
+    return format_html('lang="{}"', code)
+
+
+@register.simple_tag(takes_context=True)
+def lang_if_other(context, code):
+    """` lang="en"` (and its dir, as lang_attrs gives) when `code` is not the page's language, else nothing: for text
+    that is in the page's language unless it fell back (a title in a list, an element's name)."""
+    if not code or code == (context.get("LANGUAGE_CODE") or get_language()):
+        return ""
+    return format_html(" {}", lang_attrs(context, code))
+
+
 @register.filter
 def own_language_name(code):
     return language_name(code)
@@ -106,6 +129,13 @@ def site_name():
 def language_in(code, in_language):
     """{{ "en"|language_in:"fr" }} gives "anglais": a language named inside a sentence of another."""
     return language_name_in(code, in_language)
+
+
+@register.simple_tag
+def with_content_languages(pages):
+    """{% with_content_languages crumbs as trail %}{% for crumb, language in trail %}: pages with their text's
+    language."""
+    return languages.with_content_languages(pages)
 
 
 @register.simple_tag

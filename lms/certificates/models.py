@@ -82,6 +82,19 @@ class Certificate(models.Model):
     def _in(self, texts: dict, language: str) -> str:
         return texts.get(language) or texts.get(self.language) or next(iter(texts.values()), "")
 
+    def _language_of(self, texts: dict, language: str) -> str:
+        """The language of the text `_in` picks for `language`: itself, or the one it falls back to."""
+        for candidate in (language, self.language):
+            if texts.get(candidate):
+                return candidate
+        return next((code for code, text in texts.items() if text), language)
+
+    def course_title_language(self, language: str) -> str:
+        return self._language_of(self.course_titles, language)
+
+    def institute_name_language(self, language: str) -> str:
+        return self._language_of(self.institute.get("names", {}), language)
+
     def course_title(self, language: str) -> str:
         return self._in(self.course_titles, language)
 
@@ -116,6 +129,9 @@ class Certificate(models.Model):
 
     def element_titles(self, language: str) -> list[tuple[int, str]]:
         return [(element["number"], self._in(element["titles"], language)) for element in self.elements]
+
+    def element_titles_language(self, language: str) -> str:
+        return self._language_of(self.elements[0]["titles"], language) if self.elements else language
 
     def pdf_language(self, requested: str | None) -> str:
         """The language asked for if the course exists in it, else the one the learner studied in."""

@@ -15,7 +15,7 @@ from curriculum.i18n import long_date
 from curriculum.models import CoursePage
 from lms.certificates.models import Certificate
 from lms.certificates.snapshot import course_snapshot
-from lms.pdf.render import pdf_storage, render_pdf
+from lms.pdf.render import pdf_storage, print_direction, render_pdf
 from lms.pdf.store import pdf_build
 from lms.records import create_or_read_back
 
@@ -76,8 +76,11 @@ def certificate_html(certificate: Certificate, language: str, *, claim: dict | N
             {
                 "certificate": certificate,
                 "language": language,
-                "direction": "rtl" if translation.get_language_bidi() else "ltr",
+                **print_direction(language),
                 "course_title": certificate.course_title(language),
+                "course_title_language": certificate.course_title_language(language),
+                "institute_name_language": certificate.institute_name_language(language),
+                "elements_language": certificate.element_titles_language(language),
                 "institute_name": certificate.institute_name(language),
                 "signatory_title": certificate.signatory_title(language),
                 "brand_colour": certificate.brand_colour,

@@ -20,6 +20,7 @@ from PIL import Image
 
 from curriculum.models import CoursePage
 from curriculum.printing import LEARNER, printable
+from lms.pdf.render import print_direction
 from lms.workbooks.services import css_page_counter
 
 STYLESHEET = "style.css"
@@ -123,7 +124,9 @@ def course_zim(course: CoursePage, output: Path) -> dict:
         if glossary:
             html = render_to_string("lms/offline/zim_glossary.html", {**base, "glossary": glossary})
             entries.append(_Entry(GLOSSARY, translation.gettext("Glossary"), "text/html", html, is_front=True))
-        css = render_to_string("pdf/workbook.css", {"paper": "A4", "page_counter": css_page_counter()})
+        css = render_to_string(
+            "pdf/workbook.css", {"paper": "A4", "page_counter": css_page_counter(), **print_direction(language)}
+        )
         css += render_to_string("lms/offline/zim_screen.css")
         entries.append(_Entry(STYLESHEET, "", "text/css", css))
         for name in sorted(media):

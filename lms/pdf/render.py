@@ -16,6 +16,8 @@ from django.core.files.storage import storages
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from curriculum.i18n import language_direction
+
 LOCAL_BASE_URL = "https://pdf.invalid/"  # relative URLs in templates resolve under this, then map to local files
 
 
@@ -50,6 +52,15 @@ class LocalFilesOnly(URLFetcher):
             raise BlockedURL(f"PDF rendering fetches only the project's static and media files, not {url!r}")
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+
+def print_direction(language: str) -> dict[str, str]:
+    """The document's direction, and the sides of the page where its margin boxes start and end (for @page's
+    @top-left and the like, which are physical): a right-to-left document puts its running title and page number
+    on the other sides, as its text mirrors."""
+    if language_direction(language) == "rtl":
+        return {"direction": "rtl", "page_start": "right", "page_end": "left"}
+    return {"direction": "ltr", "page_start": "left", "page_end": "right"}
 
 
 def pdf_storage():

@@ -15,7 +15,7 @@ from wagtail.models import Page
 
 from curriculum.models import CoursePage, LessonPage
 from curriculum.selectors.catalogue import PageLinks
-from curriculum.selectors.languages import live_page, pages_in_language
+from curriculum.selectors.languages import live_page, pages_in_language, with_content_languages
 from curriculum.selectors.tree import course_of
 from lms.progress import charts, selectors, services
 from lms.quizzes import selectors as quiz_selectors
@@ -102,24 +102,26 @@ def dashboard(request):
         page_links[name] = PageLinks.of(listed, request.GET, name=f"{name}_page")
     quiz_keys = [key for item in data.current + data.completed for key in item.progress.structure.quiz_keys]
     resume = [item.resume_lesson for item in data.current if item.resume_lesson]
-    alias_sources = {lesson.alias_of_id for lesson in resume if lesson.alias_of_id}
-    sources = (
-        dict(Page.objects.filter(id__in=alias_sources).values_list("id", "locale__language_code"))
-        if alias_sources
-        else {}
-    )
+    quizzes = pages_in_language(Page, quiz_keys, language)
+    courses = [item.course for item in data.current + data.completed + data.left]
+    # Titles not written in the visitor's language (untranslated aliases) carry their own: one query for them all.
+    shown = with_content_languages([*courses, *resume, *quizzes.values()])
     return render(
         request,
         "lms/progress/dashboard.html",
         {
             "dashboard": data,
-            # "Next:" says when that lesson is not written in the visitor's language (an untranslated alias).
-            "resume_languages": {lesson.pk: sources.get(lesson.alias_of_id, language) for lesson in resume},
+            "page_languages": {page.pk: page_language for page, page_language in shown},
             "chart": charts.element_chart(data.elements),
-            "quizzes": pages_in_language(Page, quiz_keys, language),
+            "quizzes": quizzes,
             "quiz_scores": quiz_selectors.best_scores(learner=request.user, quiz_keys=quiz_keys),
             "certificates": [
-                {"record": certificate, "title": certificate.course_title(language)} for certificate in certificates
+                {
+                    "record": certificate,
+                    "title": certificate.course_title(language),
+                    "title_language": certificate.course_title_language(language),
+                }
+                for certificate in certificates
             ],
             "pending_certificates": pending,
             "page_links": page_links,

@@ -20,7 +20,7 @@ from curriculum.i18n import language_name, language_name_in, long_date
 from curriculum.models import CoursePage, ModulePage
 from curriculum.printing import FACILITATOR, LEARNER, Printable, printable
 from curriculum.selectors.languages import live_page, written_versions
-from lms.pdf.render import render_pdf_and_count
+from lms.pdf.render import print_direction, render_pdf_and_count
 from lms.pdf.store import pdf_exists, pdf_lease, pdf_queue, pdf_save, pdf_unqueue
 
 EDITIONS = (LEARNER, FACILITATOR)
@@ -77,7 +77,7 @@ def workbook_html(book: Printable, order: WorkbookOrder) -> str:
                 "language": order.language,
                 "language_name": language_name(order.language),  # "Français", as a label
                 "language_in_sentence": language_name_in(order.language, order.language),  # "français", in a sentence
-                "direction": "rtl" if translation.get_language_bidi() else "ltr",
+                **print_direction(order.language),
                 "edition_label": _("Facilitator edition") if facilitator else _("Learner edition"),
                 "facilitator": facilitator,
                 "institute_name": institute.name if institute else "",
@@ -95,6 +95,7 @@ def workbook_html(book: Printable, order: WorkbookOrder) -> str:
                 "session_plans": [
                     {
                         "title": module.page.title if module.page else _("Final quiz"),
+                        "language": module.content_language if module.page else order.language,
                         "activities": list(module.activities()),
                         "optional_activities": list(module.activities(optional=True)),
                         "minutes": module.activity_minutes,
@@ -104,6 +105,7 @@ def workbook_html(book: Printable, order: WorkbookOrder) -> str:
                 "answer_keys": [
                     {
                         "title": quiz.page.title,
+                        "language": quiz.content_language,
                         "answers": [q.block.correct_answer_text(q.value) for q in quiz.page.questions],
                     }
                     for quiz in book.quizzes

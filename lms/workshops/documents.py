@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from curriculum.models import QuizPage
 from curriculum.questions import PaperEntry, PaperQuestion
 from curriculum.selectors.languages import live_page, pages_in_language
-from lms.pdf.render import pdf_storage, render_pdf, render_pdf_of_documents
+from lms.pdf.render import pdf_storage, print_direction, render_pdf, render_pdf_of_documents
 from lms.pdf.store import pdf_build, pdf_exists, pdf_lease, pdf_open, pdf_queue, pdf_save, pdf_unqueue
 from lms.workbooks.services import css_page_counter
 from lms.workshops.models import SheetsPack, Workshop
@@ -228,7 +228,7 @@ def sheets_html(workshop: Workshop, sessions, participants, quizzes, sheets=None
             {
                 "workshop": workshop,
                 "language": workshop.language,
-                "direction": "rtl" if translation.get_language_bidi() else "ltr",
+                **print_direction(workshop.language),
                 "dates": workshop_dates(workshop, workshop.language),
                 "sheets": sheets,
                 "participants": participants,
