@@ -43,7 +43,7 @@ def test_certificate_pdf_and_issuing_many():
     cpu.sort()
     print(
         f"\n[bench] certificates ({connection.vendor}): one PDF, warm, {renders[len(renders) // 2] * 1000:.0f} ms "
-        f"median of 5 ({cpu[len(cpu) // 2] * 1000:.0f} ms CPU; budget 100 ms, {len(pdf) // 1024} KB) | issuing 200: {issuing:.2f} s, "
-        f"{len(captured.captured_queries) / 200:.1f} queries each "
+        f"median of 5 ({cpu[len(cpu) // 2] * 1000:.0f} ms CPU; budget 100 ms, {len(pdf) // 1024} KB) "
+        f"| issuing 200: {issuing:.2f} s, {len(captured.captured_queries) / 200:.1f} queries each "
         f"| cached download: {cached * 1000:.1f} ms"
     )
