@@ -64,7 +64,9 @@ test-postgres: system-packages install
 # Benchmarks (not part of `make test`): pages against a bare Wagtail page, rendered in-process and served by gunicorn
 # (wrk, BENCH_SERVED_ROUNDS of BENCH_SERVED_SECONDS per page), PDFs, and a soak of 20 learners for SOAK_SECONDS against
 # gunicorn + PostgreSQL (databases of their own on DATABASE_URL's server, else 127.0.0.1:5432; BENCH_DATABASE names the
-# served benchmark's, BENCH_PORTS="8150-8159" the ports it may use).
+# served benchmark's, BENCH_PORTS="8150-8159" the ports it may use); then how many learners locust can add with p95
+# under 300 ms (BENCH_CAPACITY_LEARNERS, _SECONDS, _THINK: up to 9 minutes), a 1,000-page workbook's peak memory
+# (BENCH_WORKBOOK_PAGES) and `make demo` on a fresh checkout (README, "Capacity, PDFs and startup").
 bench: install
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 	SOAK_SECONDS=$(SOAK_SECONDS) $(PY) -m pytest tests/benchmarks -p no:randomly -s --no-header -q

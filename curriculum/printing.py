@@ -133,9 +133,10 @@ def printable(root: CoursePage | ModulePage) -> Printable:
     modules_in_tree = (
         ModulePage.objects.filter(pk=root.pk) if isinstance(root, ModulePage) else ModulePage.objects.child_of(root)
     )
-    module_pages = list(modules_in_tree.live().order_by("path").prefetch_related("elements"))
-    lessons = LessonPage.objects.descendant_of(root).live()
-    quizzes = QuizPage.objects.descendant_of(root).live()
+    # Each page's language is read from its locale: fetched with the page, not one query per page.
+    module_pages = list(modules_in_tree.live().order_by("path").select_related("locale").prefetch_related("elements"))
+    lessons = LessonPage.objects.descendant_of(root).live().select_related("locale")
+    quizzes = QuizPage.objects.descendant_of(root).live().select_related("locale")
     items = sorted([*lessons, *quizzes], key=lambda page: page.path)
     languages = content_languages([*module_pages, *items])
     elements = elements_in_locale(root.locale)  # once for the whole workbook; each module's are prefetched
@@ -152,7 +153,14 @@ def printable(root: CoursePage | ModulePage) -> Printable:
         modules.get(parent_path(item.path), final).items.append(PrintItem(item, languages[item.pk]))
     ordered = list(modules.values()) + ([final] if final.items else [])
 
-    # Any publish in the subtree, or of a source an alias mirrors, gives a new stamp, so a new workbook.
+    stamp, content_date = content_version(root)
+    return Printable(root=root, course=course, modules=ordered, revision_stamp=stamp, content_date=content_date)
+
+
+def content_version(root: CoursePage | ModulePage) -> tuple[str, object]:
+    """(stamp, date) of the content a workbook of `root` prints, in one query: any publish in the subtree, or of a
+    source an alias mirrors, gives a new stamp, so a new workbook; the date is the latest of those publishes. What a
+    download needs to find a workbook already built, without reading the course."""
     versions = list(
         Page.objects.descendant_of(root, inclusive=True)
         .live()
@@ -161,6 +169,4 @@ def printable(root: CoursePage | ModulePage) -> Printable:
     )
     stamp = hashlib.sha256(repr(versions).encode()).hexdigest()[:16]
     dates = [date for _id, _revision, published, source in versions for date in (published, source) if date]
-    return Printable(
-        root=root, course=course, modules=ordered, revision_stamp=stamp, content_date=max(dates, default=None)
-    )
+    return stamp, max(dates, default=None)

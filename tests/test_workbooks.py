@@ -131,7 +131,7 @@ def test_the_second_download_is_a_file_read_and_a_publish_makes_a_new_one(tmp_pa
     assert first.status_code == 200 and first["Content-Type"] == "application/pdf"
     book = printable(root)
     order = WorkbookOrder(page_key=root.translation_key, language="en")
-    path = Path(pdf_storage().path(services.workbook_path(book, order)))
+    path = Path(pdf_storage().path(services.workbook_path(book.revision_stamp, order)))
     path.write_bytes(path.read_bytes() + b"%kept")
     assert b"".join(client.get(url).streaming_content).endswith(b"%kept")
     lesson = LessonPage.objects.child_of(root).first()
@@ -479,3 +479,54 @@ def test_a_handout_prints_as_an_annex_page_the_lesson_refers_to_by_number(tmp_pa
         assert annex_page.count(title) == 1 and where not in annex_page, "the page it names is the handout's own"
         for heading in handout["columns"]:  # a heading may wrap in its cell, so word by word
             assert all(word in annex_page for word in flat(heading).split()), heading
+
+
+def _queries(action) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        action()
+    return len(captured.captured_queries)
+
+
+def test_printing_reads_the_same_number_of_queries_however_many_lessons_a_course_has(demo_course):
+    """Each page's language comes with the page (it was one locale query per lesson and quiz)."""
+    order = WorkbookOrder(page_key=demo_course.translation_key, language="en", edition="facilitator")
+    services.workbook_html(printable(demo_course), order)  # what each process reads once (elements, renditions)
+    before = _queries(lambda: services.workbook_html(printable(demo_course), order))
+    first_module = ModulePage.objects.child_of(demo_course).order_by("path").first()
+    for number in (1, 2, 3):
+        lesson = LessonPage(title=f"An added lesson {number}", slug=f"an-added-lesson-{number}", body=[])
+        first_module.add_child(instance=lesson)
+        lesson.save_revision().publish()
+    assert _queries(lambda: services.workbook_html(printable(demo_course), order)) == before
+
+
+def test_a_workbook_already_built_is_found_without_reading_the_course(client, demo_course):
+    """The download of a built workbook reads the page and the content's version, not every lesson (it was 38
+    queries for the demo course): as few for the whole course as for one of its modules."""
+    urls = {
+        page: f"/en/learning/workbooks/{page.translation_key}/?language=en&edition=learner"
+        for page in (module(1), demo_course)
+    }
+    for url in urls.values():
+        assert client.get(url).status_code == 200  # built
+    counts = {page: _queries(lambda url=url: client.get(url)) for page, url in urls.items()}
+    assert max(counts.values()) <= 4, counts
+
+
+@pytest.mark.parametrize(("setting", "backend"), [(None, "DatabaseBackend"), ("false", "ImmediateBackend")])
+def test_production_builds_workbooks_off_the_request_unless_told_not_to(setting, backend):
+    """A large workbook outlives gunicorn's 30 s timeout: production queues it for the workbooks worker."""
+    from tests.test_delivery import settings_of
+
+    production = {
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "academy.example.org",
+        "DATABASE_URL": "postgres://nobody@127.0.0.1:5432/nothing",
+        "TRUSTED_PROXY_COUNT": "1",
+        **({"WORKBOOKS_IN_BACKGROUND": setting} if setting else {}),
+    }
+    (tasks,) = settings_of("lms.settings.production", "TASKS['workbooks']['BACKEND']", **production)
+    assert tasks.endswith(backend)

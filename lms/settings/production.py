@@ -39,6 +39,13 @@ if not (_proxies.isascii() and _proxies.isdigit()):
 TRUSTED_PROXY_COUNT = int(_proxies)
 
 DEBUG = False
+
+# A workbook of hundreds of pages takes minutes to lay out: built inside a download, gunicorn's timeout (30 s) kills
+# it half-way, again at each retry. So production builds workbooks (and workshops' certificate packs) off the
+# request, in `python manage.py db_worker --backend workbooks` (the README's recipe), unless
+# WORKBOOKS_IN_BACKGROUND=false says to build them in the request (small courses and no worker process).
+if os.environ.get("WORKBOOKS_IN_BACKGROUND", "true").lower() != "false":
+    TASKS["workbooks"] = {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}  # noqa: F405
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}  # noqa: F405
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

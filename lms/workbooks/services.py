@@ -18,7 +18,7 @@ from django_tasks_db.models import DBTaskResult
 
 from curriculum.i18n import language_name, language_name_in, long_date
 from curriculum.models import CoursePage, ModulePage
-from curriculum.printing import FACILITATOR, LEARNER, Printable, printable
+from curriculum.printing import FACILITATOR, LEARNER, Printable, content_version, printable
 from curriculum.selectors.languages import live_page, written_versions
 from lms.pdf.render import print_direction, render_pdf_and_count
 from lms.pdf.store import pdf_exists, pdf_lease, pdf_queue, pdf_save, pdf_unqueue
@@ -127,15 +127,17 @@ def layout_fingerprint() -> str:
     return hashlib.sha256(b"".join(path.read_bytes() for path in files)).hexdigest()[:8]
 
 
-def workbook_path(book: Printable, order: WorkbookOrder) -> str:
+def workbook_path(revision_stamp: str, order: WorkbookOrder) -> str:
     """Where this workbook is kept: a new publish gives a new revision stamp, so a fresh file."""
-    name = f"{order.language}-{order.edition}-{order.paper}-{book.revision_stamp}-{layout_fingerprint()}.pdf"
+    name = f"{order.language}-{order.edition}-{order.paper}-{revision_stamp}-{layout_fingerprint()}.pdf"
     return f"workbooks/{order.page_key}/{name}"
 
 
 def expected_workbook_path(order: WorkbookOrder, root: CoursePage | ModulePage) -> str:
-    """Where the workbook of the content as it stands now is (or will be) kept."""
-    return workbook_path(printable(root), order)
+    """Where the workbook of the content as it stands now is (or will be) kept: found from the content's version
+    alone (one query), so that a download of a workbook already built is a file read, not a read of the course."""
+    stamp, _date = content_version(root)
+    return workbook_path(stamp, order)
 
 
 def workbook_job(order: WorkbookOrder) -> str:
@@ -170,6 +172,17 @@ WORKBOOK_PDF_VARIANT = "pdf/a-3u"
 WAIT_FOR_OTHER_BUILD = 10 * 60
 
 
+def workbook_render(book: Printable, order: WorkbookOrder, progress=None) -> tuple[bytes, int]:
+    """The workbook's PDF and its page count."""
+    report = progress or (lambda step, total, label: None)
+    report(2, 4, _("Writing the pages"))
+    html = workbook_html(book, order)
+    report(3, 4, _("Laying out the pages"))
+    # PDF/A-3u like certificates: institutes keep workbooks in their archives, and the claim (checked in
+    # tests/pdfa_check.py) means every character prints from an embedded font and the text copies as written.
+    return render_pdf_and_count(html, variant=WORKBOOK_PDF_VARIANT)
+
+
 def workbook_build(order: WorkbookOrder, progress=None) -> str:
     """Render the workbook (if not already kept) and store it whole; returns its storage path."""
     report = progress or (lambda step, total, label: None)
@@ -178,17 +191,12 @@ def workbook_build(order: WorkbookOrder, progress=None) -> str:
         if root is None:
             raise LookupError(f"No published course or module {order.page_key}")
         report(1, 4, _("Reading the content"))
-        book = printable(root)
-        path = workbook_path(book, order)
-        if pdf_exists(path):
+        if pdf_exists(path := expected_workbook_path(order, root)):
             report(4, 4, _("Already built"))
             return path
-        report(2, 4, _("Writing the pages"))
-        html = workbook_html(book, order)
-        report(3, 4, _("Laying out the pages"))
-        # PDF/A-3u like certificates: institutes keep workbooks in their archives, and the claim (checked in
-        # tests/pdfa_check.py) means every character prints from an embedded font and the text copies as written.
-        pdf, pages = render_pdf_and_count(html, variant=WORKBOOK_PDF_VARIANT)
+        book = printable(root)
+        path = workbook_path(book.revision_stamp, order)  # its own stamp, should a publish have come in between
+        pdf, pages = workbook_render(book, order, progress=report)
         pdf_save(path, pdf)
         cache.set(_facts_key(order), {"bytes": len(pdf), "pages": pages}, timeout=None)
         report(4, 4, _("Done"))

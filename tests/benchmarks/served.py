@@ -24,6 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 MANAGE = [sys.executable, "manage.py"]
+# What a browser behind the TLS proxy sends (production redirects plain HTTP, and the proxy adds the client's address).
+PROXY_HEADERS = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "10.30.0.1", "Accept-Encoding": "gzip"}
 
 
 def postgres_server_url() -> str:
@@ -152,6 +154,33 @@ def gunicorn(env: dict[str, str], workers: int):
         _out, log = process.communicate(timeout=30)
         if "Traceback" in log:
             raise AssertionError(log[-3000:])
+
+
+def worker_pids(master: int) -> list[int]:
+    """The processes gunicorn's master `master` started: its workers."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master:
+            children.append(int(stat.parent.name))
+    return sorted(children)
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """The CPU time (user and system) these processes have used so far: what serving cost them, whatever else the
+    machine was doing meanwhile."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
 
 
 @dataclass

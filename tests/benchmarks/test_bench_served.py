@@ -26,8 +26,7 @@ CONNECTIONS = 4  # two per worker: each always has the next request waiting
 SECONDS = int(os.environ.get("BENCH_SERVED_SECONDS", "3"))
 ROUNDS = int(os.environ.get("BENCH_SERVED_ROUNDS", "3"))
 DATABASE = os.environ.get("BENCH_DATABASE", "bench") + "_served"
-# What a browser behind the TLS proxy sends (production redirects plain HTTP, and the proxy adds the client's address).
-PROXY_HEADERS = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "10.30.0.1", "Accept-Encoding": "gzip"}
+PROXY_HEADERS = served.PROXY_HEADERS
 
 
 @pytest.fixture(scope="module")

@@ -9,11 +9,8 @@ and folders are created for the run and removed after it.
 
 import os
 import random
-import re
-import socket
 import statistics
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -24,14 +21,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.benchmarks import served
+from tests.benchmarks import learner_pages, served
+from tests.benchmarks.learner_pages import COURSE
 
 ROOT = Path(__file__).resolve().parents[2]
 LEARNERS = 20
 SECONDS = float(os.environ.get("SOAK_SECONDS", "60"))
 WORKERS = 4  # as the README's gunicorn example
 PASSWORD = "soak-learner-2045"
-COURSE = "/en/courses/landscape-learning-institute/ilm-five-elements/"
 
 
 @pytest.fixture(scope="module")
@@ -46,18 +43,6 @@ def soak_site():
         )
         subprocess.run([*served.MANAGE, "shell", "--no-imports", "-c", accounts], cwd=ROOT, env=env, check=True)
         yield env
-
-
-def _worker_pids(master: int) -> list[int]:
-    children = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == master:
-            children.append(int(stat.parent.name))
-    return sorted(children)
 
 
 def _rss_mb(pid: int) -> float:
@@ -133,36 +118,27 @@ class Learner:
 
     def take_quiz(self, quiz_path: str):
         _status, page = self.request(quiz_path)
-        start = re.search(r'action="(/en/learning/quizzes/[0-9a-f-]+/start/)"', page)
-        if start:
-            _status, page = self.request(start.group(1), {}, expect=(302,))
-        submit = re.search(r'action="(/en/learning/quizzes/attempts/\d+/submit/)"', page)
-        save = re.search(r'data-save-url="([^"]+)"', page)
-        if not (submit and save):
+        if start := learner_pages.quiz_start_action(page):
+            _status, page = self.request(start, {}, expect=(302,))
+        actions = learner_pages.attempt_actions(page)
+        if actions is None:
             self.stats.record(0, f"{quiz_path}: no open attempt to answer")
             return
-        choices: dict[str, list[str]] = {}
-        for name, value in re.findall(r'name="(q-[0-9a-f-]+)" value="([^"]*)"', page):
-            choices.setdefault(name, []).append(value)
-        answers = {name: [random.choice(values)] for name, values in choices.items()}
-        for name in re.findall(r'type="text"[^>]*name="(q-[0-9a-f-]+)"', page):
-            answers[name] = [random.choice(["6", "20", "elite capture", "problem tree"])]
-        self.request(save.group(1), answers)  # what the autosave script sends
-        self.request(submit.group(1), answers, expect=(302,))  # then the attempt's page
+        save, submit = actions
+        answers = learner_pages.answers(page)
+        self.request(save, answers)  # what the autosave script sends
+        self.request(submit, answers, expect=(302,))  # then the attempt's page
 
     def run(self, deadline: float):
         self.log_in()
         _status, course = self.request(COURSE)
-        items = sorted(set(re.findall(rf'href="({re.escape(COURSE)}[\w-]+/[\w-]+/)"', course)))
-        quizzes = [path for path in items if path.endswith("/check-your-understanding/")]
-        lessons = [path for path in items if path not in quizzes]
+        lessons, quizzes = learner_pages.outline(course)
         assert lessons and quizzes, "the demo course's outline"
         step = 0
         while time.monotonic() < deadline:
             _status, page = self.request(lessons[(self.number + step) % len(lessons)])
-            complete = re.search(r'action="(/en/learning/lessons/[0-9a-f-]+/complete/)"', page)
-            if complete:
-                self.request(complete.group(1), {}, expect=(302,))  # then the next lesson
+            if complete := learner_pages.complete_action(page):
+                self.request(complete, {}, expect=(302,))  # then the next lesson
             if step % 4 == 3:
                 self.take_quiz(quizzes[(self.number + step) % len(quizzes)])
                 self.request("/en/learning/")
@@ -191,37 +167,18 @@ class Stats:
 
 
 def test_twenty_learners_for_a_minute_on_gunicorn_and_postgresql(soak_site):
-    port = served.free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "lms.wsgi", "-w", str(WORKERS)]
-        + ["-b", f"127.0.0.1:{port}"],
-        cwd=ROOT,
-        env=soak_site,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline and server.poll() is None, "gunicorn did not start"
-                time.sleep(0.2)
+    with served.gunicorn(soak_site, WORKERS) as server:
         warm_up = Stats()
         for _ in range(WORKERS * 2):
-            Learner(base_url, 0, warm_up).request(COURSE)
-        while len(_worker_pids(server.pid)) < WORKERS:
+            Learner(server.base_url, 0, warm_up).request(COURSE)
+        while len(served.worker_pids(server.process.pid)) < WORKERS:
             time.sleep(0.2)
-        rss_start = {pid: _rss_mb(pid) for pid in _worker_pids(server.pid)}
+        rss_start = {pid: _rss_mb(pid) for pid in served.worker_pids(server.process.pid)}
 
         stats = Stats()
         started = time.monotonic()
         learners = [
-            threading.Thread(target=Learner(base_url, number, stats).run, args=(started + SECONDS,))
+            threading.Thread(target=Learner(server.base_url, number, stats).run, args=(started + SECONDS,))
             for number in range(LEARNERS)
         ]
         for learner in learners:
@@ -229,11 +186,9 @@ def test_twenty_learners_for_a_minute_on_gunicorn_and_postgresql(soak_site):
         for learner in learners:
             learner.join()
         elapsed = time.monotonic() - started
-        workers = _worker_pids(server.pid)
+        workers = served.worker_pids(server.process.pid)
         rss_end = {pid: _rss_mb(pid) for pid in workers}
-    finally:
-        server.terminate()
-        _out, log = server.communicate(timeout=30)
+    # (served.gunicorn fails the test if a traceback reached gunicorn's log)
 
     requests = sum(len(times) for times in stats.latencies.values())
     print(
@@ -244,5 +199,4 @@ def test_twenty_learners_for_a_minute_on_gunicorn_and_postgresql(soak_site):
         f"(max {max(rss_end.values(), default=0):.0f} MB) | workers replaced: {len(set(workers) - set(rss_start))}"
     )
     assert stats.errors == [], stats.errors[:10]
-    assert "Traceback" not in log, log[-3000:]
     assert set(workers) == set(rss_start), "a worker died or was replaced during the soak"
