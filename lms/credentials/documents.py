@@ -16,6 +16,7 @@ from django.utils.translation import gettext, ngettext
 from curriculum.selectors.catalogue import catalogue_page
 from curriculum.selectors.institutes import course_summaries, institute_by_key
 from lms.certificates.models import Certificate
+from lms.certificates.services import verification_url
 from lms.credentials.encoding import multibase_base64url
 from lms.credentials.jsonld import DID_V1, MULTIKEY_V1, OB_V3, VC_V2
 from lms.credentials.models import SITE_ISSUER
@@ -194,8 +195,6 @@ def credential_document(
 
 def linkedin_url(certificate: Certificate, language: str) -> str:
     """LinkedIn's "Add licence or certification" form, filled in."""
-    from lms.certificates.services import verification_url
-
     issued = certificate.issued_at
     query = {
         "startTask": "CERTIFICATION_NAME",

@@ -17,6 +17,7 @@ from lms.credentials.documents import STATUS_LIST_BITS, Issuer
 from lms.credentials.encoding import from_multibase_base64url, public_from_multikey
 from lms.credentials.jsonld import JsonLdError, UndefinedTerm
 from lms.credentials.models import SITE_ISSUER
+from lms.credentials.services import did_document_of, status_list_signed
 
 
 class Outcome(Enum):
@@ -65,8 +66,6 @@ def issuer_of_did(did: str) -> Issuer | None:
 
 
 def _public_key(issuer: Issuer, method: str) -> Ed25519PublicKey | None:
-    from lms.credentials.services import did_document_of
-
     document = did_document_of(issuer)
     if method not in document["assertionMethod"]:
         return None
@@ -79,8 +78,6 @@ def _public_key(issuer: Issuer, method: str) -> Ed25519PublicKey | None:
 def _status_bit(entry: dict, issuer: Issuer) -> bool | None:
     """Whether the credential's bit is set in the status list, read (and its proof checked) as this site serves it;
     None if the entry does not point into one of this issuer's lists."""
-    from lms.credentials.services import status_list_signed
-
     try:
         index = int(entry["statusListIndex"])
         number = next(n for n in range(1, 1000) if issuer.status_list_url(n) == entry["statusListCredential"])
