@@ -102,8 +102,9 @@ def status_list_document(issuer: Issuer, number: int, revoked_indexes: set[int],
 
 
 def identity_hash(email: str, salt: str) -> str:
-    """Open Badges 3.0's hashed identity: "sha256$" and the hex SHA-256 of the address followed by the salt."""
-    return "sha256$" + hashlib.sha256((email.strip().lower() + salt).encode()).hexdigest()
+    """Open Badges 3.0's hashed identity: "sha256$" and the hex SHA-256 of the address (as the account holds it)
+    followed by the salt."""
+    return "sha256$" + hashlib.sha256((email + salt).encode()).hexdigest()
 
 
 def completion_rule(language: str) -> str:
