@@ -24,6 +24,7 @@ from pyld.documentloader.frozen import BUNDLED_CONTEXTS, FrozenDocumentLoader
 
 from curriculum.institutes import institute_setup
 from lms.certificates.services import certificate_issue, certificate_revoke
+from lms.certificates.wagtail_hooks import RevocationForm
 from lms.credentials import dataintegrity
 from lms.credentials.documents import issuer_of
 from lms.credentials.jsonld import CONTEXTS_DIR, JsonLdError, UndefinedTerm, canonize
@@ -205,6 +206,12 @@ def test_a_revoked_certificate_verifies_as_revoked(certificate, client, tmp_path
     with pytest.raises(SystemExit) as exit_:
         call_command("verify_credential", str(path), "--language", "fr", stdout=out)
     assert exit_.value.code == 2 and "Révoqué" in out.getvalue()
+
+    form = RevocationForm(data={"revocation_reason": ""}, instance=certificate)  # staff reinstate it
+    assert form.is_valid(), form.errors
+    form.save()
+    assert status_bit(client, document) is False
+    assert credential_verify(document).outcome == Outcome.VALID
 
 
 def test_the_published_eddsa_rdfc_2022_test_vector_reproduces(monkeypatch):
