@@ -17,7 +17,9 @@ ADMIN_PREFIX = "/admin/"
 
 # URL namespaces whose every page or file belongs to the person who asked: the dashboard, the profile and account
 # pages, quiz attempts, certificate and workbook downloads (the facilitator edition carries answer keys).
-PRIVATE_NAMESPACES = frozenset({"accounts", "progress", "quizzes", "certificate_files", "workbooks"})
+PRIVATE_NAMESPACES = frozenset(
+    {"accounts", "progress", "quizzes", "certificate_files", "credential_files", "workbooks"}
+)
 
 # Features no page of the site uses; an embedded or injected document cannot ask for them either.
 PERMISSIONS_POLICY = ", ".join(

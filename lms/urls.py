@@ -10,6 +10,7 @@ from curriculum.localize_guards import guard_wagtail_localize
 from lms import views
 from lms.accounts.views import LearnerLoginView
 from lms.certificates.urls import download_urlpatterns
+from lms.credentials.urls import learner_urlpatterns as credential_urlpatterns
 from lms.offline import views as offline_views
 
 # Wagtail's reports, choosers and bulk actions that it offers no hook to scope answer their paths first
@@ -31,6 +32,7 @@ urlpatterns = admin_overrides.urlpatterns + [
     path("healthz", views.health, name="health"),
     # At the root, so that the service worker's scope covers every language's pages.
     path("sw.js", offline_views.service_worker, name="service_worker"),
+    path("", include("lms.credentials.urls")),  # DID documents, status lists, credentials of verification pages
     path("verify/", include("lms.certificates.urls")),
 ]
 
@@ -41,6 +43,7 @@ urlpatterns += i18n_patterns(
     path("learning/quizzes/", include("lms.quizzes.urls")),
     path("learning/workbooks/", include("lms.workbooks.urls")),
     path("learning/certificates/", include((download_urlpatterns, "certificate_files"))),
+    path("learning/certificates/", include((credential_urlpatterns, "credential_files"))),
     path("learning/", include("lms.progress.urls")),
     path("workshops/", include("lms.workshops.urls")),
     path("offline/", include("lms.offline.urls")),

@@ -86,6 +86,7 @@ def _copy_files() -> None:
     for folder, target in (
         ("media", settings.MEDIA_ROOT),
         ("private", settings.STORAGES["private"]["OPTIONS"]["location"]),
+        ("credential-keys", settings.CREDENTIAL_KEYS_DIR),  # the demo institute's signing key
     ):
         if (TEMPLATE_FOLDER / folder).is_dir():
             shutil.copytree(TEMPLATE_FOLDER / folder, target, dirs_exist_ok=True)

@@ -704,6 +704,11 @@ FILLS = {
         single(), labelled("code", sided(None, lambda s: f"code={s.certificate.code}", owner="learner"))
     ),
     "certificate_files:download": sided(lambda s: {"token": s.certificate.token}, owner="learner"),
+    "credential_files:learner": sided(lambda s: {"token": s.certificate.token}, owner="learner"),
+    "credentials:public": sided(lambda s: {"token": s.certificate.token, "language": "en"}, owner="learner"),
+    "credentials:institute_did": sided(lambda s: {"slug": s.institute.slug}),
+    "credentials:status_list": sided(lambda s: {"slug": s.institute.slug, "number": 1}),
+    "credentials:site_status_list": single(lambda w: {"number": 1}),
     "workshops:sheet": sided(lambda s: {"code": f"{s.workshop.code}-S1"}),
     "accounts:confirm_email": single(lambda w: {"token": "not-a-real-token"}),
     "accounts:confirm_email_change": single(lambda w: {"token": "not-a-real-token"}),
@@ -770,6 +775,14 @@ EXPECTATIONS = {
     "quizzes:save": everyone(NOT_ALLOWED),
     "quizzes:submit": everyone(NOT_ALLOWED),
     "certificate_files:download": OWNER_ONLY,
+    "credential_files:learner": OWNER_ONLY,
+    # The credential a verification page verifies, at the address written in it: whoever holds the link, by design.
+    "credentials:public": everyone(OK, leaks=False),
+    # What verifiers read: DID documents (public keys) and status lists (one bit per certificate).
+    "credentials:site_did": PUBLIC,
+    "credentials:institute_did": PUBLIC,
+    "credentials:site_status_list": PUBLIC,
+    "credentials:status_list": PUBLIC,
     # The QR code's address: it shows the certificate (learner's name and code) to whoever holds it, by design.
     "certificates:verify": everyone(OK, leaks=False),
     "certificates:verify_code": {"-": PUBLIC, "code": everyone(REDIRECT)},

@@ -8,6 +8,7 @@ nothing.
 - catalogue: the catalogue, institute sections and their course cards
 - outline: a course's outline and a lesson's place in it (from the course's cached sequence)
 - structure: which lessons and quizzes count in a course, keyed by translation_key, for lms/ (cached)
+- institutes: an institute found by its slug or its translation_key (credentials name their issuer by these)
 - generation: when those cached reads (structures, course sequences, language links) go stale
 
 Every function returns what a page needs in a fixed number of queries, whatever the size of the course.

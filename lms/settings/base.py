@@ -14,6 +14,7 @@ INSTALLED_APPS = [
     "lms.progress",
     "lms.quizzes",
     "lms.certificates",
+    "lms.credentials",
     "lms.workbooks",
     "lms.workshops",
     "lms.offline",
@@ -219,6 +220,9 @@ SERVE_MEDIA = os.environ.get("SERVE_MEDIA", "").lower() == "true"
 # Certificates: paper size ("A4" or "letter") and the site address printed in their QR codes.
 CERTIFICATE_PAPER = os.environ.get("CERTIFICATE_PAPER", "A4")
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", WAGTAILADMIN_BASE_URL).rstrip("/")
+# Digital credentials: the folder of the institutes' private signing keys (never in the database, its backups or the
+# repository; README "Digital credentials"). Every app server that issues credentials needs the same folder.
+CREDENTIAL_KEYS_DIR = Path(os.environ.get("CREDENTIAL_KEYS_DIR") or BASE_DIR / "var" / "credential-keys")
 
 # Background work: Wagtail's own small tasks run at once; PDF workbooks go to the "workbooks" queue, which a
 # `python manage.py db_worker --backend workbooks` process works through (WORKBOOKS_IN_BACKGROUND=true).

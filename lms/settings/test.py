@@ -30,3 +30,4 @@ TEST_FILES = Path(
 )
 MEDIA_ROOT = TEST_FILES / "media"
 STORAGES = {**STORAGES, "private": {**STORAGES["private"], "OPTIONS": {"location": TEST_FILES / "private"}}}  # noqa: F405
+CREDENTIAL_KEYS_DIR = TEST_FILES / "credential-keys"
