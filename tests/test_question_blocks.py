@@ -112,6 +112,14 @@ def test_numeric_accepts_a_tolerance_and_the_way_people_write_numbers(typed, rig
     assert block.correct_answer_text(value) == "20 ± 0.5 years"
 
 
+@pytest.mark.parametrize(("language", "written"), [("en", "1,234.5 ha"), ("id", "1.234,5 ha"), ("sw", "1,234.5 ha")])
+def test_a_numeric_answer_is_written_the_way_the_language_writes_numbers(language, written):
+    block = NumericQuestionBlock()
+    value = value_of(block, {"answer": "1234.5", "tolerance": "0", "unit": "ha"})
+    with translation.override(language):
+        assert block.answer_in_words(value, "1234.5") == written
+
+
 # --- editors get clear messages ----------------------------------------------------------------------------------
 
 

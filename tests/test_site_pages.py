@@ -1,13 +1,14 @@
 """What a visitor sees: pages in four languages, the fallback for missing translations, the language switcher."""
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 from django.test import Client
 from wagtail.models import Locale
 
-from curriculum.i18n import language_direction, shipped_language_codes
+from curriculum.i18n import language_direction, long_date, shipped_language_codes
 from curriculum.models import CoursePage, LessonPage, ModulePage
 from tests.helpers import lesson_in
 
@@ -175,6 +176,13 @@ def test_pages_have_landmarks_skip_link_and_ordered_headings(client):
     levels = [int(level) for level in re.findall(r"<h([1-6])", page)]
     assert levels.count(1) == 1 and levels[0] == 1
     assert all(later - earlier <= 1 for earlier, later in zip(levels, levels[1:])), levels
+
+
+@pytest.mark.parametrize(
+    ("language", "written"), [("sw", "1 Desemba 2026"), ("id", "1 Desember 2026"), ("ar", "1 ديسمبر 2026")]
+)
+def test_dates_are_written_out_the_way_each_language_writes_them(language, written):
+    assert long_date(date(2026, 12, 1), language) == written
 
 
 def test_right_to_left_language_would_set_dir(settings):
