@@ -30,6 +30,13 @@ def build_course(catalogue, *, slug: str, modules: int, lessons_per_module: int)
     return course
 
 
+@pytest.fixture(autouse=True)
+def rendered_every_time(settings):
+    """Counted as rendered: an anonymous visitor's second request would be a kept copy, which makes no query at all
+    (tests/test_anonymous_pages.py)."""
+    settings.ANONYMOUS_PAGE_CACHE_SECONDS = 0
+
+
 def queries_for(client, url: str) -> int:
     client.get(url)  # warm per-process caches (content types, site root paths)
     with CaptureQueriesContext(connection) as captured:
@@ -91,3 +98,17 @@ def test_the_catalogue_costs_a_learner_the_same_for_1_or_8_enrolled_courses(lear
         course = build_course(catalogue_en, slug=f"more-{number}", modules=2, lessons_per_module=2)
         enrolled_with_progress(learner, course)
     assert queries_for(learner_client, catalogue_en.url) == one
+
+
+def test_a_learners_course_page_and_catalogue_cost_the_same_for_1_or_8_courses(learner_client, learner, catalogue_en):
+    """The course page reads its facts (elements, institute, outcomes) and the catalogue its cards from the cache:
+    what stays per request is the learner's part."""
+    course = build_course(catalogue_en, slug="first", modules=2, lessons_per_module=3)
+    enrolled_with_progress(learner, course)
+    course_page, catalogue = queries_for(learner_client, course.url), queries_for(learner_client, catalogue_en.url)
+    for number in range(7):
+        enrolled_with_progress(
+            learner, build_course(catalogue_en, slug=f"more-{number}", modules=1, lessons_per_module=1)
+        )
+    assert queries_for(learner_client, course.url) == course_page
+    assert queries_for(learner_client, catalogue_en.url) == catalogue
