@@ -112,3 +112,17 @@ def test_a_learners_course_page_and_catalogue_cost_the_same_for_1_or_8_courses(l
         )
     assert queries_for(learner_client, course.url) == course_page
     assert queries_for(learner_client, catalogue_en.url) == catalogue
+
+
+def test_the_catalogues_card_images_are_read_with_the_cards_and_never_made_again(learner_client, catalogue_en):
+    """Every size the cards ask for is prefetched (and made once, when the cards are read): a kept listing renders
+    its images with no query and no new file (each new file is an image resized, a tenth of a second)."""
+    from wagtail.images import get_image_model
+
+    rendition_model = get_image_model().get_rendition_model()
+    learner_client.get(catalogue_en.url)
+    made = rendition_model.objects.count()
+    with CaptureQueriesContext(connection) as captured:
+        page = learner_client.get(catalogue_en.url).content.decode()
+    assert "srcset=" in page and rendition_model.objects.count() == made
+    assert not [query for query in captured.captured_queries if "wagtailimages_" in query["sql"]]

@@ -15,6 +15,7 @@ from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.db.models.functions import Substr
 from django.http import QueryDict
 from wagtail.images import get_image_model
+from wagtail.images.models import Filter
 from wagtail.models import Locale, Page, PageViewRestriction
 
 from curriculum.i18n import language_name, shipped_language_codes
@@ -24,7 +25,9 @@ from curriculum.selectors.generation import structure_generation
 from curriculum.selectors.languages import content_languages, written_versions
 from curriculum.selectors.tree import STEP, parent_path, under_any
 
-CARD_IMAGE_SPEC = "fill-640x300"
+# The card images' sizes, as templates/includes/course_cards.html asks them (srcset_image): prefetched with the cards,
+# and made when a listing is read, so that a listing kept in the cache renders them without a query or a new file.
+CARD_IMAGE_SPECS = Filter.expand_spec("fill-{360x169,640x300,960x450}|format-webp")
 # Cards on one page of the catalogue: about 2 KB each, so a page stays far under 100 KB however many courses there are.
 CATALOGUE_PAGE_SIZE = 20
 
@@ -90,7 +93,7 @@ def _course_paths_covering_element(number: int, within: Page) -> list[str]:
 
 _CARD_PREFETCHES = [
     "locale",
-    Prefetch("cover_image", queryset=get_image_model().objects.prefetch_renditions(CARD_IMAGE_SPEC)),
+    Prefetch("cover_image", queryset=get_image_model().objects.prefetch_renditions(*CARD_IMAGE_SPECS)),
 ]
 
 
@@ -238,6 +241,9 @@ def course_cards(courses: list[CoursePage], locale: Locale) -> list[CourseCard]:
     """Each course with the elements its modules cover and the languages it is really translated into."""
     if not courses:
         return []
+    for course in courses:
+        if course.cover_image:  # any size not made yet is made now, and joins the prefetched ones
+            course.cover_image.get_renditions(*CARD_IMAGE_SPECS)
     languages = content_languages(courses)
     institutes = _institutes_in_locale(courses, locale)
     element_by_key = {element.translation_key: element for element in elements_in_locale(locale)}

@@ -191,6 +191,9 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": os.environ.get("CACHE_DIR") or BASE_DIR / "var" / "cache",
+        # Django's default of 300 files is less than the kept copies of the demo's public pages in four languages
+        # (lms.anonymous_pages): past it, every new entry deletes a third of the others at random.
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
     },
     # Which rendition of an image Wagtail made for a size: keyed by the image's file hash, so never stale, and kept in
     # each process's memory. In the file cache each card of the catalogue wrote its file and scanned the folder on
