@@ -121,3 +121,14 @@ def test_a_course_for_one_group_is_listed_to_its_members_only_whoever_asked_firs
     assert demo_course.title in html(member.get(catalogue_en.url))
     assert demo_course.title not in html(client.get(catalogue_en.url))
     assert demo_course.title in html(member.get(catalogue_en.url))
+
+
+def test_a_course_page_shows_its_institute_and_outcomes_and_follows_a_renamed_institute(client, demo_course):
+    page = html(client.get(demo_course.url))
+    assert "What you will be able to do" in page
+    assert all(outcome.text in page for outcome in demo_course.learning_outcomes.all())
+    institute = demo_course.institute
+    assert f">{institute.name}<" in page
+    institute.name = "An institute renamed"
+    institute.save()
+    assert ">An institute renamed<" in html(client.get(demo_course.url))
