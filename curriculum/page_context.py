@@ -42,7 +42,10 @@ def course_page(*, page, request, context):
     # A long course shows its modules with their lessons folded away (the first one open): a phone scrolls through
     # module headings, not a few hundred lesson titles.
     context["outline_collapsed"] = sum(len(part.lessons) for part in context["outline"]) > OUTLINE_OPEN_LIMIT
-    context["elements"] = elements.course_elements(page)
+    facts = outline.course_facts(page)
+    context["elements"] = facts.elements
+    context["institute"] = facts.institute
+    context["learning_outcomes"] = facts.learning_outcomes
 
 
 @reads_for(ModulePage)

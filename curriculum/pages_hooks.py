@@ -28,7 +28,8 @@ The keys of each page's template context, and who adds them (besides Wagtail's `
                                         lesson_results, query, selected_element, selected_language,
                                         element_options, language_options, is_filtered  (curriculum)
     institute section                   institute, course_cards, catalogue_pages        (curriculum)
-    course page                         outline, outline_collapsed, elements            (curriculum)
+    course page                         outline, outline_collapsed, elements, institute,  (curriculum)
+                                        learning_outcomes
                                         progress, certificate_pending, certificate,      (lms.progress, learners)
                                         resume_lesson, resume_lesson_language
                                         quiz_scores                                     (lms.quizzes, learners)

@@ -29,15 +29,23 @@ WORKSHOP_ROLES = ROLES  # facilitators run workshops, and so may those who write
 # -- membership -------------------------------------------------------------------------------------------------------
 
 
+def _group_ids(user) -> frozenset[int]:
+    """The user's groups, read once per request (the header's "Workshops" link and a course page's facilitator
+    edition both ask): the user object is the request's."""
+    if not hasattr(user, "_group_ids"):
+        user._group_ids = frozenset(user.groups.values_list("pk", flat=True))
+    return user._group_ids
+
+
 def institutes_of(user, roles=ROLES) -> QuerySet:
     """The institutes (default-language rows) where the user holds one of these roles; all of them for a site
     administrator, none for a visitor."""
+    if not user.is_authenticated or not (user.is_superuser or _group_ids(user)):
+        return Institute.objects.none()
     institutes = Institute.objects.filter(locale=Locale.get_default())
-    if not user.is_authenticated:
-        return institutes.none()
     if user.is_superuser:
         return institutes
-    groups = list(user.groups.values_list("pk", flat=True))
+    groups = list(_group_ids(user))
     member = Q()
     for role in roles:
         member |= Q(**{f"{role}__in": groups})
@@ -56,8 +64,7 @@ def is_staff_of(user, institute: Institute, roles=ROLES) -> bool:
         return False
     if user.is_superuser:
         return True
-    group_ids = [pk for pk in (getattr(institute, f"{role}_id") for role in roles) if pk]
-    return user.groups.filter(pk__in=group_ids).exists()
+    return any(getattr(institute, f"{role}_id") in _group_ids(user) for role in roles)
 
 
 # -- pages and other objects in the admin -----------------------------------------------------------------------------

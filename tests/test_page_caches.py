@@ -106,3 +106,29 @@ def test_a_page_the_browser_already_has_answers_304_and_no_bytes(client, learner
     client.force_login(learner)  # a learner's page is another page: never answered with the visitor's copy
     assert client.get(lesson.url, headers={"If-None-Match": etag}).status_code == 200
     assert "ETag" not in client.get("/en/learning/"), "pages kept from every store have no ETag"
+
+
+def test_a_course_for_one_group_is_listed_to_its_members_only_whoever_asked_first(
+    client, learner, catalogue_en, demo_course
+):
+    """The catalogue's cards are kept per what the visitor may not see: a member's listing never reaches others."""
+    from wagtail.models import PageViewRestriction
+
+    restriction = PageViewRestriction.objects.create(page=demo_course, restriction_type="groups")
+    restriction.groups.add(learner.groups.create(name="Pilot learners"))
+    member = client.__class__()
+    member.force_login(learner)
+    assert demo_course.title in html(member.get(catalogue_en.url))
+    assert demo_course.title not in html(client.get(catalogue_en.url))
+    assert demo_course.title in html(member.get(catalogue_en.url))
+
+
+def test_a_course_page_shows_its_institute_and_outcomes_and_follows_a_renamed_institute(client, demo_course):
+    page = html(client.get(demo_course.url))
+    assert "What you will be able to do" in page
+    assert all(outcome.text in page for outcome in demo_course.learning_outcomes.all())
+    institute = demo_course.institute
+    assert f">{institute.name}<" in page
+    institute.name = "An institute renamed"
+    institute.save()
+    assert ">An institute renamed<" in html(client.get(demo_course.url))

@@ -10,6 +10,13 @@ from tests.helpers import build_course
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def rendered_every_time(settings):
+    """Counted as rendered: an anonymous visitor's second request would be a kept copy, which makes no query at all
+    (tests/test_anonymous_pages.py)."""
+    settings.ANONYMOUS_PAGE_CACHE_SECONDS = 0
+
+
 def queries_for(client, url: str) -> int:
     client.get(url)  # warm per-process caches (content types, site root paths)
     with CaptureQueriesContext(connection) as captured:
@@ -71,3 +78,31 @@ def test_the_catalogue_costs_a_learner_the_same_for_1_or_8_enrolled_courses(lear
         course = build_course(catalogue_en, slug=f"more-{number}", modules=2, lessons_per_module=2)
         enrolled_with_progress(learner, course)
     assert queries_for(learner_client, catalogue_en.url) == one
+
+
+def test_a_learners_course_page_and_catalogue_cost_the_same_for_1_or_8_courses(learner_client, learner, catalogue_en):
+    """The course page reads its facts (elements, institute, outcomes) and the catalogue its cards from the cache:
+    what stays per request is the learner's part."""
+    course = build_course(catalogue_en, slug="first", modules=2, lessons_per_module=3)
+    enrolled_with_progress(learner, course)
+    course_page, catalogue = queries_for(learner_client, course.url), queries_for(learner_client, catalogue_en.url)
+    for number in range(7):
+        enrolled_with_progress(
+            learner, build_course(catalogue_en, slug=f"more-{number}", modules=1, lessons_per_module=1)
+        )
+    assert queries_for(learner_client, course.url) == course_page
+    assert queries_for(learner_client, catalogue_en.url) == catalogue
+
+
+def test_the_catalogues_card_images_are_read_with_the_cards_and_never_made_again(learner_client, catalogue_en):
+    """Every size the cards ask for is prefetched (and made once, when the cards are read): a kept listing renders
+    its images with no query and no new file (each new file is an image resized, a tenth of a second)."""
+    from wagtail.images import get_image_model
+
+    rendition_model = get_image_model().get_rendition_model()
+    learner_client.get(catalogue_en.url)
+    made = rendition_model.objects.count()
+    with CaptureQueriesContext(connection) as captured:
+        page = learner_client.get(catalogue_en.url).content.decode()
+    assert "srcset=" in page and rendition_model.objects.count() == made
+    assert not [query for query in captured.captured_queries if "wagtailimages_" in query["sql"]]

@@ -1,6 +1,7 @@
 """The catalogue and institute sections: course cards, filters and search, leaving out what the visitor may not
 see."""
 
+import hashlib
 import re
 import uuid
 from collections import defaultdict
@@ -8,20 +9,25 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.db.models.functions import Substr
 from django.http import QueryDict
 from wagtail.images import get_image_model
+from wagtail.images.models import Filter
 from wagtail.models import Locale, Page, PageViewRestriction
 
 from curriculum.i18n import language_name, shipped_language_codes
 from curriculum.models import CourseIndexPage, CoursePage, ILMElement, Institute, LessonPage, ModulePage
 from curriculum.selectors.elements import elements_in_locale
+from curriculum.selectors.generation import structure_generation
 from curriculum.selectors.languages import content_languages, written_versions
 from curriculum.selectors.tree import STEP, parent_path, under_any
 
-CARD_IMAGE_SPEC = "fill-640x300"
+# The card images' sizes, as templates/includes/course_cards.html asks them (srcset_image): prefetched with the cards,
+# and made when a listing is read, so that a listing kept in the cache renders them without a query or a new file.
+CARD_IMAGE_SPECS = Filter.expand_spec("fill-{360x169,640x300,960x450}|format-webp")
 # Cards on one page of the catalogue: about 2 KB each, so a page stays far under 100 KB however many courses there are.
 CATALOGUE_PAGE_SIZE = 20
 
@@ -92,7 +98,7 @@ def _course_paths_covering_element(number: int, within: Page) -> list[str]:
 
 _CARD_PREFETCHES = [
     "locale",
-    Prefetch("cover_image", queryset=get_image_model().objects.prefetch_renditions(CARD_IMAGE_SPEC)),
+    Prefetch("cover_image", queryset=get_image_model().objects.prefetch_renditions(*CARD_IMAGE_SPECS)),
 ]
 
 
@@ -125,62 +131,91 @@ def search_terms(text: str) -> str:
     return " ".join(re.sub(r"[^\w'’-]+", " ", text).split())[:200]
 
 
-def visible_to(pages, request=None):
-    """`pages` without those behind a view restriction (password, login, groups) the visitor has not passed: a
-    listing or a search shows no title or summary of what the visitor cannot open. Without a request, without any
-    restricted page. One query, plus one per group restriction."""
-    hidden = [
+def hidden_paths(request=None) -> list[str]:
+    """The paths of the pages behind a view restriction (password, login, groups) the visitor has not passed (all of
+    them without a request). One query, plus one per group restriction."""
+    return sorted(
         restriction.page.path
         for restriction in PageViewRestriction.objects.select_related("page")
         if request is None or not restriction.accept_request(request)
-    ]
+    )
+
+
+def visible_to(pages, request=None, hidden: list[str] | None = None):
+    """`pages` without those behind a view restriction the visitor has not passed (`hidden_paths`, read here unless
+    given): a listing or a search shows no title or summary of what the visitor cannot open."""
+    hidden = hidden_paths(request) if hidden is None else hidden
     if not hidden:
         return pages
     return pages.exclude(under_any(hidden))
 
 
+def _kept_listing(kind: str, page: Page, params: Mapping, hidden: list[str], read) -> dict:
+    """A page of course cards, as `read()` gives it, from the cache while the tree and what it shows are unchanged
+    (curriculum.selectors.generation): keyed by the listing's page, its whole query string (its links keep every
+    parameter) and what the visitor may not see, so two visitors share it only when they would read the same."""
+    query = params.urlencode() if hasattr(params, "urlencode") else "&".join(f"{k}={v}" for k, v in params.items())
+    fingerprint = hashlib.sha256(f"{query}\n{'|'.join(hidden)}".encode()).hexdigest()
+    key = f"curriculum:{kind}:{structure_generation()}:{page.pk}:{fingerprint}"
+    listing = cache.get(key)
+    if listing is None:
+        listing = read()
+        cache.set(key, listing, timeout=24 * 60 * 60)
+    return listing
+
+
 def catalogue(index_page: Page, *, params: Mapping, request=None) -> dict:
     """The catalogue page's courses, filtered by ?element=1-5, ?language=<code> and searched by ?q=, leaving out
-    what the visitor may not see (`visible_to`), CATALOGUE_PAGE_SIZE at a time (?page=)."""
+    what the visitor may not see (`visible_to`), CATALOGUE_PAGE_SIZE at a time (?page=). Without a search, from the
+    cache after the first visitor who may see the same (`_kept_listing`)."""
     locale = index_page.locale
     query = search_terms(params.get("q") or "")
     element = params.get("element") or ""
     element = int(element) if re.fullmatch(r"[1-5]", element) else None
     language = params.get("language") or ""
     language = language if language in shipped_language_codes() else None
+    hidden = hidden_paths(request)
 
-    courses = _with_card_relations(visible_to(CoursePage.objects.descendant_of(index_page).live(), request))
-    if element:
-        courses = courses.filter(path__in=_course_paths_covering_element(element, index_page))
-    if language:
-        translated_keys = written_versions(CoursePage).filter(locale__language_code=language)
-        courses = courses.filter(translation_key__in=translated_keys.values("translation_key"))
-    lessons = []
-    if query:
-        course_ids = list(courses.values_list("id", flat=True))
-        course_paths = set(courses.values_list("path", flat=True))
-        courses = list(CoursePage.objects.filter(id__in=course_ids).search(query))
-        prefetch_related_objects(courses, *_CARD_PREFETCHES)
-        # The search index cannot filter by several path prefixes, so the element and language filters are applied
-        # to the best matches here.
-        lessons = [
-            lesson
-            for lesson in visible_to(LessonPage.objects.live().descendant_of(index_page), request).search(query)[:100]
-            if parent_path(lesson.path, 2) in course_paths
-        ][:20]
-    else:
-        courses = courses.order_by("path")
-    listed = Paginator(courses, CATALOGUE_PAGE_SIZE).get_page(params.get("page"))
+    def read() -> dict:
+        courses = _with_card_relations(visible_to(CoursePage.objects.descendant_of(index_page).live(), hidden=hidden))
+        if element:
+            courses = courses.filter(path__in=_course_paths_covering_element(element, index_page))
+        if language:
+            translated_keys = written_versions(CoursePage).filter(locale__language_code=language)
+            courses = courses.filter(translation_key__in=translated_keys.values("translation_key"))
+        lessons = []
+        if query:
+            course_ids = list(courses.values_list("id", flat=True))
+            course_paths = set(courses.values_list("path", flat=True))
+            courses = list(CoursePage.objects.filter(id__in=course_ids).search(query))
+            prefetch_related_objects(courses, *_CARD_PREFETCHES)
+            # The search index cannot filter by several path prefixes, so the element and language filters are
+            # applied to the best matches here.
+            lessons = [
+                lesson
+                for lesson in visible_to(LessonPage.objects.live().descendant_of(index_page), hidden=hidden).search(
+                    query
+                )[:100]
+                if parent_path(lesson.path, 2) in course_paths
+            ][:20]
+        else:
+            courses = courses.order_by("path")
+        listed = Paginator(courses, CATALOGUE_PAGE_SIZE).get_page(params.get("page"))
+        return {
+            "course_cards": course_cards(list(listed.object_list), locale),
+            "course_count": listed.paginator.count,
+            "catalogue_pages": PageLinks.of(listed, params),
+            "lesson_results": lessons,
+            "element_options": elements_in_locale(locale),
+        }
 
+    # A search is read for its visitor: its terms are anyone's, and too many to keep.
+    listing = read() if query else _kept_listing("catalogue", index_page, params, hidden, read)
     return {
-        "course_cards": course_cards(list(listed.object_list), locale),
-        "course_count": listed.paginator.count,
-        "catalogue_pages": PageLinks.of(listed, params),
-        "lesson_results": lessons,
+        **listing,
         "query": query,
         "selected_element": element,
         "selected_language": language,
-        "element_options": elements_in_locale(locale),
         "language_options": [(code, language_name(code)) for code in shipped_language_codes()],
         "is_filtered": bool(query or element or language),
     }
@@ -188,22 +223,32 @@ def catalogue(index_page: Page, *, params: Mapping, request=None) -> dict:
 
 def institute_section(section: Page, request=None, params: Mapping | None = None) -> dict:
     """An institute's page: the institute in the section's language and the cards of its published courses that the
-    visitor may see, CATALOGUE_PAGE_SIZE at a time (?page=)."""
-    institute = section.institute
+    visitor may see, CATALOGUE_PAGE_SIZE at a time (?page=), from the cache as the catalogue's are."""
     params = params if params is not None else {}
-    courses = visible_to(CoursePage.objects.child_of(section).live(), request)
-    listed = Paginator(_with_card_relations(courses).order_by("path"), CATALOGUE_PAGE_SIZE).get_page(params.get("page"))
-    return {
-        "institute": institute.get_translation_or_none(section.locale) or institute,
-        "course_cards": course_cards(list(listed.object_list), section.locale),
-        "catalogue_pages": PageLinks.of(listed, params),
-    }
+    hidden = hidden_paths(request)
+
+    def read() -> dict:
+        institute = section.institute
+        courses = visible_to(CoursePage.objects.child_of(section).live(), hidden=hidden)
+        listed = Paginator(_with_card_relations(courses).order_by("path"), CATALOGUE_PAGE_SIZE).get_page(
+            params.get("page")
+        )
+        return {
+            "institute": institute.get_translation_or_none(section.locale) or institute,
+            "course_cards": course_cards(list(listed.object_list), section.locale),
+            "catalogue_pages": PageLinks.of(listed, params),
+        }
+
+    return _kept_listing("institute-section", section, params, hidden, read)
 
 
 def course_cards(courses: list[CoursePage], locale: Locale) -> list[CourseCard]:
     """Each course with the elements its modules cover and the languages it is really translated into."""
     if not courses:
         return []
+    for course in courses:
+        if course.cover_image:  # any size not made yet is made now, and joins the prefetched ones
+            course.cover_image.get_renditions(*CARD_IMAGE_SPECS)
     languages = content_languages(courses)
     institutes = _institutes_in_locale(courses, locale)
     element_by_key = {element.translation_key: element for element in elements_in_locale(locale)}

@@ -50,6 +50,17 @@ def written_versions(model=Page, keys: Iterable[uuid.UUID] | None = None) -> Que
     return versions if keys is None else versions.filter(translation_key__in=set(keys))
 
 
+def written_languages(key: uuid.UUID) -> set[str]:
+    """The languages this page is written in (`written_versions`), from the cache until a page is published,
+    unpublished, moved or deleted (curriculum.selectors.generation)."""
+    cache_key = f"curriculum:written-languages:{structure_generation()}:{key}"
+    languages = cache.get(cache_key)
+    if languages is None:
+        languages = set(written_versions(keys=[key]).values_list("locale__language_code", flat=True))
+        cache.set(cache_key, languages, timeout=24 * 60 * 60)
+    return languages
+
+
 def pages_in_language(model, keys: Iterable[uuid.UUID], language_code: str) -> dict[uuid.UUID, Page]:
     """Live pages for these translation keys in the visitor's language tree (translations or aliases)."""
     return {

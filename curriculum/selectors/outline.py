@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from wagtail.models import Page, Site
 
-from curriculum.models import CoursePage, LessonPage, ModulePage, QuizPage
+from curriculum.models import CoursePage, Institute, LearningOutcome, LessonPage, ModulePage, QuizPage
+from curriculum.selectors.elements import course_elements
 from curriculum.selectors.generation import structure_generation
 from curriculum.selectors.languages import content_languages
 from curriculum.selectors.tree import course_of, parent_path
@@ -64,6 +65,37 @@ def _read_course_outline(course: CoursePage) -> list[OutlineModule]:
     if items_by_parent[course.path]:
         outline.append(OutlineModule(None, course.locale.language_code, items_by_parent[course.path]))
     return outline
+
+
+@dataclass
+class CourseFacts:
+    """What a course page shows of the course besides its outline, in the course's language."""
+
+    elements: list  # the ILM elements its modules cover
+    institute: Institute | None
+    learning_outcomes: list[LearningOutcome]
+
+
+def course_facts(course: CoursePage) -> CourseFacts:
+    """Read in five queries once, then from the cache until the tree or what it shows changes (an element's or an
+    institute's name: curriculum.selectors.generation)."""
+    key = f"curriculum:course-facts:{structure_generation()}:{course.pk}"
+    facts = cache.get(key)
+    if facts is None:
+        institute = course.institute
+        facts = CourseFacts(
+            elements=course_elements(course),
+            institute=institute and (institute.get_translation_or_none(course.locale) or institute),
+            learning_outcomes=list(course.learning_outcomes.all()),
+        )
+        cache.set(key, facts, timeout=24 * 60 * 60)
+    return facts
+
+
+def course_item(outline: list[OutlineModule], key: uuid.UUID) -> OutlineItem | None:
+    """The lesson or quiz of this translation key in a course's outline (the page the outline already holds, and the
+    language its text is written in)."""
+    return next((item for part in outline for item in part.lessons if item.page.translation_key == key), None)
 
 
 def module_lessons(module: ModulePage) -> list[OutlineItem]:

@@ -7,7 +7,7 @@ from wagtail.models import Page
 
 from curriculum.models import CoursePage, LessonPage, ModulePage, QuizPage
 from curriculum.pages_hooks import CURRICULUM_PAGE_CONTEXT, CURRICULUM_PAGE_PARTS
-from curriculum.selectors.languages import pages_in_language, with_content_languages
+from curriculum.selectors import outline
 from curriculum.selectors.tree import course_of
 from lms.progress import selectors, services
 from lms.progress.reports import InstituteCoursesPanel, InstituteReportView
@@ -57,11 +57,11 @@ def add_learner_progress(*, page, request, context):
         context["certificate_pending"] = visit.certificate_pending
         context["certificate"] = visit.certificate
     if isinstance(page, CoursePage) and progress.resume_lesson_key:
-        language = page.locale.language_code
-        resume = pages_in_language(Page, [progress.resume_lesson_key], language).get(progress.resume_lesson_key)
-        context["resume_lesson"] = resume
+        # The course page's outline holds every live lesson and quiz of the course in the page's language already.
+        resume = outline.course_item(context["outline"], progress.resume_lesson_key)
         if resume is not None:  # an untranslated lesson's title is shown in (and marked with) its own language
-            context["resume_lesson_language"] = with_content_languages([resume])[0][1]
+            context["resume_lesson"] = resume.page
+            context["resume_lesson_language"] = resume.content_language
 
 
 @hooks.register(CURRICULUM_PAGE_PARTS)

@@ -53,6 +53,9 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "lms.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public pages as an anonymous visitor sees them, from the cache, before sessions, CSRF and authentication are
+    # looked at (lms.anonymous_pages); below ConditionalGetMiddleware, which answers 304 from the kept ETag.
+    "lms.anonymous_pages.AnonymousPageCacheMiddleware",
     "lms.middleware.NulCharacterMiddleware",  # before sessions: it drops a session cookie holding a NUL
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.middleware.LanguageMiddleware",
@@ -201,12 +204,19 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": os.environ.get("CACHE_DIR") or BASE_DIR / "var" / "cache",
+        # Django's default of 300 files is less than the kept copies of the demo's public pages in four languages
+        # (lms.anonymous_pages): past it, every new entry deletes a third of the others at random.
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
     },
     # Which rendition of an image Wagtail made for a size: keyed by the image's file hash, so never stale, and kept in
     # each process's memory. In the file cache each card of the catalogue wrote its file and scanned the folder on
     # every render (a third of the catalogue's time with 150 courses).
     "renditions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}},
 }
+
+# How long an anonymous visitor's copy of a public page is kept at most (lms.anonymous_pages; 0: not kept). Changes
+# to the content make a new copy at once; this bounds what nothing announces (a template edited on a running site).
+ANONYMOUS_PAGE_CACHE_SECONDS = int(os.environ.get("ANONYMOUS_PAGE_CACHE_SECONDS", "600"))
 
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 # Behind a reverse proxy (or a load balancer and a proxy), how many of them add to X-Forwarded-For: rate limits

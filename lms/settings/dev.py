@@ -13,6 +13,8 @@ WHITENOISE_USE_FINDERS = True  # serve static/ straight from the source folders:
 # caching headers (a minute, then a check that answers "not modified") and compressed (lms.middleware).
 INSTALLED_APPS = ["whitenoise.runserver_nostatic", *INSTALLED_APPS]  # noqa: F405
 WHITENOISE_MAX_AGE = 60
+# A template or a string edited shows on the next reload: no kept copies of public pages (lms.anonymous_pages).
+ANONYMOUS_PAGE_CACHE_SECONDS = int(os.environ.get("ANONYMOUS_PAGE_CACHE_SECONDS", "0"))
 _host = os.environ.get("HOST", "").strip().strip("[]")  # the address `make run HOST=...` serves on
 if _host not in ("", "0.0.0.0", "::"):  # noqa: S104 (compared, not bound)
     ALLOWED_HOSTS.append(f"[{_host}]" if ":" in _host else _host)

@@ -20,6 +20,7 @@ from curriculum.i18n import language_name, language_name_in, long_date
 from curriculum.models import CoursePage, ModulePage
 from curriculum.printing import FACILITATOR, LEARNER, Printable, content_version, printable
 from curriculum.selectors.languages import live_page, written_versions
+from lms.anonymous_pages import forget_anonymous_pages
 from lms.pdf.render import print_direction, render_pdf_and_count
 from lms.pdf.store import pdf_exists, pdf_lease, pdf_queue, pdf_save, pdf_unqueue
 
@@ -199,6 +200,7 @@ def workbook_build(order: WorkbookOrder, progress=None) -> str:
         pdf, pages = workbook_render(book, order, progress=report)
         pdf_save(path, pdf)
         cache.set(_facts_key(order), {"bytes": len(pdf), "pages": pages}, timeout=None)
+        forget_anonymous_pages()  # the course and module pages now say how big this file is
         report(4, 4, _("Done"))
         return path
 

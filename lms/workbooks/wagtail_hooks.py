@@ -11,14 +11,14 @@ from curriculum.i18n import language_name_in
 from curriculum.models import CoursePage, ModulePage
 from curriculum.pages_hooks import CURRICULUM_PAGE_CONTEXT, CURRICULUM_PAGE_PARTS
 from curriculum.permissions import can_print_facilitator_edition
-from curriculum.selectors.languages import written_versions
+from curriculum.selectors.languages import written_languages
 from lms.workbooks.services import EDITIONS, LEARNER, PAPERS, WorkbookOrder, workbook_facts
 
 
 @hooks.register(CURRICULUM_PAGE_CONTEXT)
 def add_workbook_links(*, page, request, context):
     if isinstance(page, CoursePage | ModulePage):
-        available = set(written_versions(keys=[page.translation_key]).values_list("locale__language_code", flat=True))
+        available = written_languages(page.translation_key)
         languages = [code for code, _name in settings.LANGUAGES if code in available]
         context["workbook_languages"] = languages
         facilitator = can_print_facilitator_edition(request.user, page)

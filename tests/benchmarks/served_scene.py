@@ -31,6 +31,7 @@ def prepare() -> None:
                 "lesson_without_prefix": lesson.url.removeprefix(f"/{LANGUAGE}"),
                 "course": lesson.get_parent().get_parent().url,
                 "catalogue": CourseIndexPage.objects.get(locale__language_code=LANGUAGE).url,
+                "home": f"/{LANGUAGE}/",
                 "dashboard": f"/{LANGUAGE}/learning/",
                 "title": lesson.title,
             }

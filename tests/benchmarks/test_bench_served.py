@@ -3,8 +3,9 @@
 Two gunicorns (2 workers each, production settings, gunicorn.conf.py) on one PostgreSQL copy of the demo site: our
 site, and a bare Wagtail site serving the same French lesson body (tests.benchmarks.bare). wrk loads one address at
 a time, in rounds that interleave every address, so that what else the machine does hits them alike; each address's
-throughput is divided by the bare page's of the same round, and the median of the rounds is printed, with p50/p99
-latency, the response size and its SQL queries (an X-Query-Count header, tests.benchmarks.query_count).
+throughput is divided by the bare page's and by the static file's of the same round, and the medians of the rounds are
+printed, with p50/p99 latency, the response size and its SQL queries (an X-Query-Count header,
+tests.benchmarks.query_count). Anonymous pages come from their kept copies (lms.anonymous_pages): no query.
 
 BENCH_SERVED_SECONDS (3, whole seconds) is the length of each load, BENCH_SERVED_ROUNDS (3) their number: about a
 minute in all, after a few seconds to copy the demo database (the first run builds its template: a minute or two).
@@ -70,7 +71,10 @@ def test_served_pages_against_a_bare_wagtail_page(sites):
         "lesson, logged in": (ours + addresses["lesson"], learner),
         "lesson, anonymous": (ours + addresses["lesson"], PROXY_HEADERS),
         "course, logged in": (ours + addresses["course"], learner),
+        "course, anonymous": (ours + addresses["course"], PROXY_HEADERS),
+        "catalogue, logged in": (ours + addresses["catalogue"], learner),
         "catalogue, anonymous": (ours + addresses["catalogue"], PROXY_HEADERS),
+        "home, anonymous": (ours + addresses["home"], PROXY_HEADERS),
         "My learning": (ours + addresses["dashboard"], learner),
         "static file": (ours + "/static/css/site.css", PROXY_HEADERS),
     }
@@ -83,6 +87,7 @@ def test_served_pages_against_a_bare_wagtail_page(sites):
     assert 'action="/fr/learning/lessons/' in facts["lesson, logged in"][1], "the learner's session is not used"
     assert 'action="/fr/learning/lessons/' not in facts["lesson, anonymous"][1]
     assert addresses["title"] in facts["bare Wagtail page"][1]
+    assert all(facts[label][0] == 0 for label in targets if label.endswith("anonymous")), "a kept copy makes no query"
 
     loads = {label: [] for label in targets}
     for round_number in range(ROUNDS):
@@ -91,17 +96,22 @@ def test_served_pages_against_a_bare_wagtail_page(sites):
             url, headers = targets[label]
             loads[label].append(served.wrk(url, headers, seconds=SECONDS, connections=CONNECTIONS))
 
-    floor = [load.requests_per_second for load in loads["bare Wagtail page"]]
+    def ratios(runs, reference: str) -> float:
+        """The median over the rounds of this address's throughput divided by the reference's in the same round."""
+        bases = (load.requests_per_second for load in loads[reference])
+        return statistics.median(run.requests_per_second / base for run, base in zip(runs, bases, strict=True))
+
     lines = [
         f"\n[bench] served: gunicorn -w {WORKERS} x 2 sites, PostgreSQL, production settings, wrk -c {CONNECTIONS}, "
-        f"{ROUNDS} interleaved rounds of {SECONDS:g} s (median; ratio = throughput / bare page's in the same round)"
+        f"{ROUNDS} interleaved rounds of {SECONDS:g} s (medians; ratios = throughput / the bare page's and the "
+        "static file's in the same round)"
     ]
     for label, runs in loads.items():
-        ratio = statistics.median(run.requests_per_second / base for run, base in zip(runs, floor, strict=True))
         queries, _body, size = facts[label]
         lines.append(
             f"[bench]   {label:<22} {statistics.median(r.requests_per_second for r in runs):7.1f} req/s  "
-            f"{ratio:5.2f}x bare  p50 {statistics.median(r.p50_ms for r in runs):6.1f} ms  "
+            f"{ratios(runs, 'bare Wagtail page'):6.2f}x bare {ratios(runs, 'static file'):5.2f}x static  "
+            f"p50 {statistics.median(r.p50_ms for r in runs):6.1f} ms  "
             f"p99 {statistics.median(r.p99_ms for r in runs):6.1f} ms  {queries:2d} queries  {size / 1024:6.1f} KB sent"
         )
     print("\n".join(lines))
