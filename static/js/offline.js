@@ -160,7 +160,10 @@
     if (sending || !navigator.onLine || !window.indexedDB) return Promise.resolve();
     sending = true;
     return allActions().then(function (actions) {
-      var waiting = actions.filter(function (action) { return action.status === "waiting"; });
+      // In the order they were done: the results are listed so.
+      var waiting = actions.filter(function (action) { return action.status === "waiting"; }).sort(function (a, b) {
+        return a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0;
+      });
       if (!waiting.length) return;
       statusBox().textContent = text("sending");
       var tokens = {};
