@@ -3,14 +3,13 @@
 import datetime
 import secrets
 
-from babel.dates import format_interval
 from django.conf import settings
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from curriculum.i18n import long_date
+from curriculum.i18n import date_range
 from curriculum.models.institutes import css_colour
 
 # Ten characters a person can read off paper and type: no 0/O, 1/I/L, 5/S or 8/B to confuse.
@@ -103,11 +102,7 @@ class Certificate(models.Model):
             return ""
         starts = datetime.date.fromisoformat(self.workshop["starts_on"])
         ends = datetime.date.fromisoformat(self.workshop["ends_on"])
-        dates = (
-            long_date(starts, language)
-            if starts == ends
-            else format_interval(starts, ends, skeleton="yMMMMd", locale=language)
-        )
+        dates = date_range(starts, ends, language)
         with translation.override(language):
             return gettext("Completed in a workshop at %(place)s, %(dates)s") % {
                 "place": self.workshop["place"],
