@@ -84,12 +84,20 @@ class Certificate(models.Model):
     def course_title(self, language: str) -> str:
         return self._in(self.course_titles, language)
 
+    def _institutes(self, texts: dict, language: str) -> str:
+        """The institute's own words (its name, its signatory's title) in `language` if it has them, else in the
+        language the institute writes in (never that of the learner's course: a Portuguese certificate of a course
+        taken in French names an English institute in English). Records from before the institute's language was
+        kept list its texts oldest first, so theirs is the first."""
+        source = self.institute.get("source_language") or next(iter(texts), "")
+        return texts.get(language) or texts.get(source) or ""
+
     def institute_name(self, language: str) -> str:
-        return self._in(self.institute.get("names", {}), language)
+        return self._institutes(self.institute.get("names", {}), language)
 
     def signatory_title(self, language: str) -> str:
         titles = self.institute.get("signatory_titles") or {}
-        return self._in(titles, language) or self.institute.get("signatory_title", "")
+        return self._institutes(titles, language) or self.institute.get("signatory_title", "")
 
     @property
     def brand_colour(self) -> str:
