@@ -27,14 +27,20 @@ def language_name_in(code: str, in_language: str) -> str:
     return BabelLocale.parse(code.replace("-", "_")).get_display_name(in_language.replace("-", "_")) or code
 
 
+# French writes the first day of a month as an ordinal, "1er décembre" (and "du 30 novembre au 1er décembre"), and so
+# does Brazilian Portuguese, the site's ("1º de dezembro"); CLDR's patterns do not: they give "1 décembre".
+FIRST_OF_THE_MONTH = {"fr": "er", "pt": "º"}
+
+
 def _first_as_ordinal(pattern: str, value, language: str) -> str:
-    """French writes the first day of a month as an ordinal, "1er décembre" (and "du 30 novembre au 1er décembre"),
-    which CLDR's patterns do not: they give "1 décembre". The day field of the pattern gets its "er", quoted parts
-    (literal text) left alone."""
-    if language.split("-")[0] != "fr" or value.day != 1:
+    """The pattern's day field with its ordinal mark on the first of a month, quoted parts (literal text) left alone."""
+    mark = FIRST_OF_THE_MONTH.get(language.split("-")[0])
+    if mark is None or value.day != 1:
         return pattern
     parts = re.split(r"('[^']*')", pattern)
-    return "".join(part if index % 2 else re.sub(r"(?<!d)d(?!d)", "d'er'", part) for index, part in enumerate(parts))
+    return "".join(
+        part if index % 2 else re.sub(r"(?<!d)d(?!d)", f"d'{mark}'", part) for index, part in enumerate(parts)
+    )
 
 
 def long_date(value, language: str, length: str = "long") -> str:
@@ -47,7 +53,7 @@ def long_date(value, language: str, length: str = "long") -> str:
 
 def date_range(start, end, language: str) -> str:
     """From `start` to `end` (dates) the way the language writes it, months in full: "December 1 – 3, 2026", "du 1er
-    au 3 décembre 2026", "del 30 de noviembre al 1 de diciembre de 2026", "de 1 a 3 de dezembro de 2026".
+    au 3 décembre 2026", "del 30 de noviembre al 1 de diciembre de 2026", "de 1º a 3 de dezembro de 2026".
 
     CLDR says which parts a range repeats (its interval formats; with abbreviated months where a language has no
     others, widened here); the

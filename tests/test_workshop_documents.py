@@ -227,9 +227,9 @@ OVER_NEW_YEAR = (datetime.date(2026, 12, 30), datetime.date(2027, 1, 1))
         ("es", DECEMBER_1_TO_3, "del 1 al 3 de diciembre de 2026"),
         ("es", NOVEMBER_30_TO_DECEMBER_1, "del 30 de noviembre al 1 de diciembre de 2026"),
         ("es", OVER_NEW_YEAR, "del 30 de diciembre de 2026 al 1 de enero de 2027"),
-        ("pt", DECEMBER_1_TO_3, "de 1 a 3 de dezembro de 2026"),
-        ("pt", NOVEMBER_30_TO_DECEMBER_1, "de 30 de novembro a 1 de dezembro de 2026"),
-        ("pt", OVER_NEW_YEAR, "de 30 de dezembro de 2026 a 1 de janeiro de 2027"),
+        ("pt", DECEMBER_1_TO_3, "de 1º a 3 de dezembro de 2026"),
+        ("pt", NOVEMBER_30_TO_DECEMBER_1, "de 30 de novembro a 1º de dezembro de 2026"),
+        ("pt", OVER_NEW_YEAR, "de 30 de dezembro de 2026 a 1º de janeiro de 2027"),
     ],
 )
 def test_date_ranges_are_written_as_each_language_writes_them(language, days, expected):
@@ -238,6 +238,8 @@ def test_date_ranges_are_written_as_each_language_writes_them(language, days, ex
 
 def test_a_session_day_in_french_says_1er_with_its_weekday():
     assert long_date(datetime.date(2026, 12, 1), "fr", "full") == "mardi 1er décembre 2026"
+    assert long_date(datetime.date(2026, 12, 1), "pt") == "1º de dezembro de 2026"
+    assert long_date(datetime.date(2026, 12, 1), "es") == "1 de diciembre de 2026"
     assert long_date(datetime.date(2026, 12, 11), "fr", "full") == "vendredi 11 décembre 2026"
 
 
