@@ -55,9 +55,9 @@ def date_range(start, end, language: str) -> str:
     """From `start` to `end` (dates) the way the language writes it, months in full: "December 1 – 3, 2026", "du 1er
     au 3 décembre 2026", "del 30 de noviembre al 1 de diciembre de 2026", "de 1º a 3 de dezembro de 2026".
 
-    CLDR says which parts a range repeats (its interval formats; with abbreviated months where a language has no
-    others, widened here); the
-    words around the two ends ("du ... au ...") are the interface's, translated. One day is that day's long date."""
+    CLDR says which parts a range repeats (its interval formats; their abbreviated months, where a language has no
+    others, are widened here); the words around the two ends ("du ... au ...") are the interface's, translated. One
+    day is that day's long date."""
     if start == end:
         return long_date(start, language)
     locale = BabelLocale.parse(language.replace("-", "_"))
