@@ -1,6 +1,7 @@
 """Language names and directions, for switchers and notices (names are written in their own language, by Babel),
 and the same place of the site in another language."""
 
+import re
 from functools import cache
 
 from babel import Locale as BabelLocale
@@ -9,7 +10,7 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, gettext
 from wagtail.models import Page
 
 # CLDR names Indonesian "Indonesia", the country's name; its speakers name the language Bahasa Indonesia.
@@ -31,13 +32,51 @@ def language_name_in(code: str, in_language: str) -> str:
     return BabelLocale.parse(code.replace("-", "_")).get_display_name(in_language.replace("-", "_")) or code
 
 
-def long_date(value, language: str) -> str:
-    """A date written out the way the language writes it: "1 December 2026", "1er décembre 2026" (French writes the
-    first day of a month as an ordinal, which Babel's CLDR pattern does not: it gives "1 décembre")."""
-    text = format_date(value, format="long", locale=language.replace("-", "_"))
-    if language.split("-")[0] == "fr" and value.day == 1 and text.startswith("1 "):
-        text = "1er" + text[1:]
-    return text
+# French writes the first day of a month as an ordinal, "1er décembre" (and "du 30 novembre au 1er décembre"), and so
+# does Brazilian Portuguese, the site's ("1º de dezembro"); CLDR's patterns do not: they give "1 décembre".
+FIRST_OF_THE_MONTH = {"fr": "er", "pt": "º"}
+
+
+def _first_as_ordinal(pattern: str, value, language: str) -> str:
+    """The pattern's day field with its ordinal mark on the first of a month, quoted parts (literal text) left alone."""
+    mark = FIRST_OF_THE_MONTH.get(language.split("-")[0])
+    if mark is None or value.day != 1:
+        return pattern
+    parts = re.split(r"('[^']*')", pattern)
+    return "".join(
+        part if index % 2 else re.sub(r"(?<!d)d(?!d)", f"d'{mark}'", part) for index, part in enumerate(parts)
+    )
+
+
+def long_date(value, language: str, length: str = "long") -> str:
+    """A date written out the way the language writes it: "December 1, 2026", "1er décembre 2026"; `length` "full"
+    adds the weekday ("mardi 1er décembre 2026")."""
+    locale = BabelLocale.parse(language.replace("-", "_"))
+    pattern = _first_as_ordinal(locale.date_formats[length].pattern, value, language)
+    return format_date(value, format=pattern, locale=locale)
+
+
+def date_range(start, end, language: str) -> str:
+    """From `start` to `end` (dates) the way the language writes it, months in full: "December 1 – 3, 2026", "du 1er
+    au 3 décembre 2026", "del 30 de noviembre al 1 de diciembre de 2026", "de 1º a 3 de dezembro de 2026".
+
+    CLDR says which parts a range repeats (its interval formats; their abbreviated months, where a language has no
+    others, are widened here); the words around the two ends ("du ... au ...") are the interface's, translated. One
+    day is that day's long date."""
+    if start == end:
+        return long_date(start, language)
+    locale = BabelLocale.parse(language.replace("-", "_"))
+    differs = "y" if start.year != end.year else "M" if start.month != end.month else "d"
+    formats = locale.interval_formats
+    first, second = (formats.get("yMMMMd") or formats["yMMMd"])[differs]
+    first = first.rstrip(" \u2009\u00a0–-")  # CLDR's own separator: the translated words take its place
+    ends = []
+    for value, pattern in ((start, first), (end, second)):
+        pattern = re.sub(r"(?<!M)MMM(?!M)", "MMMM", pattern)
+        ends.append(format_date(value, format=_first_as_ordinal(pattern, value, language), locale=locale))
+    with translation.override(language):
+        # Translators: a range of dates, such as a workshop's ("du 1er au 3 décembre 2026"); the end holds the year.
+        return gettext("%(start)s – %(end)s") % {"start": ends[0], "end": ends[1]}
 
 
 def language_direction(code: str) -> str:

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import translation
 
-from curriculum.models import LessonPage, QuizPage
+from curriculum.models import CoursePage, LessonPage, QuizPage
 from curriculum.typography import typeset_text
 from lms.accounts.forms import SignUpForm
 from lms.certificates import services
@@ -296,6 +296,28 @@ def test_deleting_the_account_revokes_its_certificates_and_keeps_the_record(
     assert "this certificate stays revoked" in refused.content.decode()
     certificate.refresh_from_db()
     assert certificate.is_revoked
+
+
+def test_the_institute_is_named_in_the_certificates_language_or_else_in_its_own(certificate, client, tmp_path):
+    """Taken in French, shown in Portuguese (which the institute has no name in): its English name, the language it
+    was created in, not the French of the learner's course; in Spanish, its Spanish name."""
+    assert certificate.institute["source_language"] == "en"
+    assert certificate.institute_name("pt") == "Landscape Learning Institute"
+    assert certificate.institute_name("es") == "Instituto de Aprendizaje del Paisaje"
+    assert certificate.institute_name("fr") == "Institut d’apprentissage des paysages"
+    page = client.get(f"/verify/{certificate.token}/?language=pt").content.decode()
+    assert "Landscape Learning Institute" in page and "Institut d’apprentissage" not in page
+    in_portuguese = services.certificate_issue(
+        learner=User.objects.create_user("rui@example.org", "rui@example.org", "pw-rui-2045", display_name="Rui"),
+        course=CoursePage.objects.get(translation_key=certificate.course_key, locale__language_code="en"),
+        language="pt",
+    )
+    text = " ".join(pdf_text(services.certificate_render_pdf(in_portuguese, "pt"), tmp_path).split())
+    assert "Landscape Learning Institute" in text and "Institut d’apprentissage" not in text
+    # A record from before the institute's language was kept: its names were listed oldest first.
+    certificate.institute.pop("source_language")
+    certificate.institute["names"] = {"en": "Landscape Learning Institute", "fr": "Institut d’apprentissage"}
+    assert certificate.institute_name("pt") == "Landscape Learning Institute"
 
 
 def test_french_writes_the_first_day_of_a_month_as_1er(learner, demo_course, tmp_path):

@@ -95,18 +95,27 @@ def test_a_republished_lesson_changes_its_rev_and_the_version_only(learner_clien
     assert "/static/css/site.css" not in changed
 
 
-def test_the_kept_quiz_holds_its_questions_and_no_answer(learner_client, french_course):
+@pytest.mark.parametrize("who", ["learner", "visitor"])
+def test_the_kept_quiz_holds_its_questions_and_no_answer(who, client, learner, french_course):
+    """What a phone stores of a quiz, for a learner (the offline copy) and for a visitor (the page they see): prompts
+    and choices, and no right answer, accepted answer, feedback or explanation."""
+    if who == "learner":
+        client.force_login(learner)
     quiz = demo_quiz("fr")
-    kept = learner_client.get(f"{quiz.url}?{OFFLINE_COPY_PARAMETER}=1").content.decode()
+    kept = client.get(f"{quiz.url}?{OFFLINE_COPY_PARAMETER}=1").content.decode()
     assert kept.count('class="question') >= len(quiz.questions)
+    assert f'data-offline-action="quiz" data-offline-key="{quiz.translation_key}"' in kept
     assert f'data-offline-revision="{quiz.live_revision_id}"' in kept
+    secrets = []
     for question in quiz.questions:
         value = question.value
-        secrets = [str(value.get("explanation") or "")]
-        for choice in value.get("choices") or []:
-            secrets.append(str(choice.get("feedback") or ""))
-        for secret in filter(None, (re.sub(r"<[^>]+>", "", s).strip() for s in secrets)):
-            assert secret[:40] not in kept, secret
+        secrets += [str(value.get(name) or "") for name in ("explanation", "feedback_true", "feedback_false")]
+        secrets += [str(choice.get("feedback") or "") for choice in value.get("choices") or []]
+        secrets += [str(answer) for answer in value.get("accepted_answers") or []]
+    secrets = [text for text in (re.sub(r"<[^>]+>", "", secret).strip() for secret in secrets) if text]
+    assert len(secrets) > 20  # the demo quiz has them all: the check below checks something
+    for secret in secrets:
+        assert secret[:40] not in kept, secret
     assert not re.search(r"""correct["'=:]|is_correct|data-answer""", kept)
 
 

@@ -1,6 +1,7 @@
 """Workshop paper and certificates: the sheets pack (sign-in and results sheets with their codes and QR codes), the
 certificates of the participants who meet the rule, and the print pack of those certificates."""
 
+import datetime
 import re
 
 import pytest
@@ -8,7 +9,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from curriculum.i18n import shipped_language_codes
+from curriculum.i18n import date_range, long_date, shipped_language_codes
 from lms.certificates.models import Certificate
 from lms.pdf.render import pdf_storage
 from lms.progress.models import Enrolment
@@ -207,13 +208,48 @@ def test_certify_issues_the_certificates_of_those_who_meet_the_rule_once(worksho
     assert Certificate.objects.filter(course_key=workshop.course_key, learner=done.learner).count() == 1
 
 
+DECEMBER_1_TO_3 = (datetime.date(2026, 12, 1), datetime.date(2026, 12, 3))
+NOVEMBER_30_TO_DECEMBER_1 = (datetime.date(2026, 11, 30), datetime.date(2026, 12, 1))
+OVER_NEW_YEAR = (datetime.date(2026, 12, 30), datetime.date(2027, 1, 1))
+
+
+@pytest.mark.parametrize(
+    "language, days, expected",
+    [
+        ("en", DECEMBER_1_TO_3, "December 1 – 3, 2026"),
+        ("en", NOVEMBER_30_TO_DECEMBER_1, "November 30 – December 1, 2026"),
+        ("en", OVER_NEW_YEAR, "December 30, 2026 – January 1, 2027"),
+        ("fr", DECEMBER_1_TO_3, "du 1er au 3 décembre 2026"),
+        ("fr", NOVEMBER_30_TO_DECEMBER_1, "du 30 novembre au 1er décembre 2026"),
+        ("fr", OVER_NEW_YEAR, "du 30 décembre 2026 au 1er janvier 2027"),
+        ("fr", (datetime.date(2026, 12, 1),) * 2, "1er décembre 2026"),
+        ("fr", (datetime.date(2026, 12, 11), datetime.date(2026, 12, 21)), "du 11 au 21 décembre 2026"),
+        ("es", DECEMBER_1_TO_3, "del 1 al 3 de diciembre de 2026"),
+        ("es", NOVEMBER_30_TO_DECEMBER_1, "del 30 de noviembre al 1 de diciembre de 2026"),
+        ("es", OVER_NEW_YEAR, "del 30 de diciembre de 2026 al 1 de enero de 2027"),
+        ("pt", DECEMBER_1_TO_3, "de 1º a 3 de dezembro de 2026"),
+        ("pt", NOVEMBER_30_TO_DECEMBER_1, "de 30 de novembro a 1º de dezembro de 2026"),
+        ("pt", OVER_NEW_YEAR, "de 30 de dezembro de 2026 a 1º de janeiro de 2027"),
+    ],
+)
+def test_date_ranges_are_written_as_each_language_writes_them(language, days, expected):
+    assert date_range(*days, language) == expected
+
+
+def test_a_session_day_in_french_says_1er_with_its_weekday():
+    assert long_date(datetime.date(2026, 12, 1), "fr", "full") == "mardi 1er décembre 2026"
+    assert long_date(datetime.date(2026, 12, 1), "pt") == "1º de dezembro de 2026"
+    assert long_date(datetime.date(2026, 12, 1), "es") == "1 de diciembre de 2026"
+    assert long_date(datetime.date(2026, 12, 11), "fr", "full") == "vendredi 11 décembre 2026"
+
+
 @pytest.mark.parametrize(
     "language, expected",
     [
-        ("en", "Completed in a workshop at Ségou, Mali,"),
-        ("fr", "Réalisé lors d’un atelier à Ségou, Mali, 2–4 mars 2026"),
-        ("es", "Completado en un taller en Ségou, Mali, 2–4 de marzo de 2026"),
-        ("pt", "Concluído numa oficina em Ségou, Mali,"),
+        ("en", "Completed in a workshop at Ségou, Mali, March 2 – 4, 2026"),
+        ("fr", "Réalisé lors d’un atelier à Ségou, Mali, du 2 au 4 mars 2026"),
+        ("es", "Completado en un taller en Ségou, Mali, del 2 al 4 de marzo de 2026"),
+        ("pt", "Concluído numa oficina em Ségou, Mali, de 2 a 4 de março de 2026"),
     ],
 )
 def test_the_workshop_is_on_the_certificate_and_its_verification_page(workshop, people, language, expected):

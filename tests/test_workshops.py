@@ -402,6 +402,34 @@ def test_a_bad_list_names_each_bad_line_and_imports_nothing(world, fac):
 
 
 @pytest.mark.django_db
+def test_a_name_no_font_can_print_is_refused_wherever_a_facilitator_types_it(world, fac):
+    """Sign-up refuses a name its certificate would print with an empty box; so does every way a facilitator enters
+    a participant's name (added, walked in, edited, imported), with the character named, in the page's language."""
+    boxed = "Amina \ue000 Zephyrine"  # a private-use character: no installed font holds it
+    before = set(world.workshop.participants.values_list("name", flat=True))
+    held = {"kind": "held", "name": boxed, "phone": "", "organisation": "", "stakeholder_group": "farmer", "gender": ""}
+    response = fac.post(url(world, "add", "fr"), held)
+    assert response.status_code == 400 and "Un certificat ne pourrait pas imprimer \ue000" in text(response)
+    walk_in = {"session": world.session2.pk, "name": boxed, "organisation": "", "stakeholder_group": "community",
+               "gender": ""}  # fmt: skip
+    response = fac.post(url(world, "walk_in", "es"), walk_in)
+    assert "Un certificado no podría imprimir \ue000" in text(response)
+    edit = f"/pt/workshops/{world.workshop.pk}/participants/{world.held.pk}/edit/"
+    response = fac.post(edit, {**held, "stakeholder_group": "farmer"})
+    assert "Um certificado não poderia imprimir \ue000" in text(response)
+    response = fac.post(
+        url(world, "import", "fr"),
+        {"file": SimpleUploadedFile("list.csv", _csv([["Good One", "", "", "", "", ""], [boxed, "", "", "", "", ""]]))},
+    )
+    assert response.status_code == 400 and "Ligne 3" in text(response) and "\ue000" in text(response)
+    assert set(world.workshop.participants.values_list("name", flat=True)) == before
+    # Hard names that print are taken as typed.
+    fac.post(url(world, "add"), {**held, "name": "Nguyễn Thị Minh Khai"})
+    fac.post(url(world, "add"), {**held, "name": "فاطمة الزهراء"})
+    assert {"Nguyễn Thị Minh Khai", "فاطمة الزهراء"} <= set(world.workshop.participants.values_list("name", flat=True))
+
+
+@pytest.mark.django_db
 def test_the_import_refuses_other_file_types_big_files_and_fake_spreadsheets(world, fac):
     before = world.workshop.participants.count()
     cases = {

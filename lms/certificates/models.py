@@ -3,14 +3,13 @@
 import datetime
 import secrets
 
-from babel.dates import format_interval
 from django.conf import settings
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from curriculum.i18n import long_date
+from curriculum.i18n import date_range
 from curriculum.models.institutes import css_colour
 
 # Ten characters a person can read off paper and type: no 0/O, 1/I/L, 5/S or 8/B to confuse.
@@ -98,12 +97,20 @@ class Certificate(models.Model):
     def course_title(self, language: str) -> str:
         return self._in(self.course_titles, language)
 
+    def _institutes(self, texts: dict, language: str) -> str:
+        """The institute's own words (its name, its signatory's title) in `language` if it has them, else in the
+        language the institute writes in (never that of the learner's course: a Portuguese certificate of a course
+        taken in French names an English institute in English). Records from before the institute's language was
+        kept list its texts oldest first, so theirs is the first."""
+        source = self.institute.get("source_language") or next(iter(texts), "")
+        return texts.get(language) or texts.get(source) or ""
+
     def institute_name(self, language: str) -> str:
-        return self._in(self.institute.get("names", {}), language)
+        return self._institutes(self.institute.get("names", {}), language)
 
     def signatory_title(self, language: str) -> str:
         titles = self.institute.get("signatory_titles") or {}
-        return self._in(titles, language) or self.institute.get("signatory_title", "")
+        return self._institutes(titles, language) or self.institute.get("signatory_title", "")
 
     @property
     def brand_colour(self) -> str:
@@ -116,11 +123,7 @@ class Certificate(models.Model):
             return ""
         starts = datetime.date.fromisoformat(self.workshop["starts_on"])
         ends = datetime.date.fromisoformat(self.workshop["ends_on"])
-        dates = (
-            long_date(starts, language)
-            if starts == ends
-            else format_interval(starts, ends, skeleton="yMMMMd", locale=language)
-        )
+        dates = date_range(starts, ends, language)
         with translation.override(language):
             return gettext("Completed in a workshop at %(place)s, %(dates)s") % {
                 "place": self.workshop["place"],

@@ -9,16 +9,21 @@ from curriculum.selectors.structure import course_structures
 def course_snapshot(course: CoursePage) -> dict:
     """What a certificate records of a course, in every language it really exists in: titles, institute names and
     signatory, the ILM elements its modules cover, and its hours. Makes the logo's and signature's renditions."""
-    versions = written_versions(CoursePage, [course.translation_key])
+    versions = written_versions(CoursePage, [course.translation_key]).order_by("pk")
+    # Oldest first: the course as written first, in its source language, is the title shown where none other is.
     titles = {version.locale.language_code: version.title for version in versions.select_related("locale")}
     institute = {}
     if course.institute_id:
-        translations = Institute.objects.filter(translation_key=course.institute.translation_key).select_related(
-            "locale"
+        # Oldest first: the institute as it was created, in its own language; its translations are copies of it.
+        translations = list(
+            Institute.objects.filter(translation_key=course.institute.translation_key)
+            .select_related("locale")
+            .order_by("pk")
         )
         source = course.institute
         institute = {
             "names": {item.locale.language_code: item.name for item in translations},
+            "source_language": translations[0].locale.language_code,
             "signatory_name": source.signatory_name,
             "signatory_title": source.signatory_title,
             "signatory_titles": {item.locale.language_code: item.signatory_title for item in translations},

@@ -11,6 +11,7 @@ from bisect import bisect_right
 from functools import cache
 
 from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 
@@ -50,15 +51,28 @@ def unprintable_characters(text: str) -> list[str]:
     return list(dict.fromkeys(character for character in text if not _printable(character)))
 
 
-def validate_printable_name(name: str) -> None:
-    """Refuse a name that would print on its certificate with an empty box where a character should be."""
-    missing = unprintable_characters(name)
-    if missing:
-        raise ValidationError(
-            _(
-                "Your certificate could not print %(characters)s: please write your name without it, as you would "
-                "like to see it printed."
-            ),
-            code="unprintable",
-            params={"characters": " ".join(missing)},
-        )
+@deconstructible
+class PrintableNameValidator:
+    """Refuse a name that would print on its certificate with an empty box where a character should be. The message
+    (with %(characters)s) says it to whoever typed the name: a learner their own, a facilitator a participant's."""
+
+    code = "unprintable"
+
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, name: str) -> None:
+        missing = unprintable_characters(name)
+        if missing:
+            raise ValidationError(self.message, code=self.code, params={"characters": " ".join(missing)})
+
+    def __eq__(self, other):
+        return isinstance(other, PrintableNameValidator) and self.message == other.message
+
+
+validate_printable_name = PrintableNameValidator(
+    _(
+        "Your certificate could not print %(characters)s: please write your name without it, as you would like to "
+        "see it printed."
+    )
+)

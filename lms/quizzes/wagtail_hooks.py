@@ -29,7 +29,13 @@ def quiz_parts():
 def quiz_panel(quiz: QuizPage, request) -> dict:
     if not request.user.is_authenticated:
         entered = request.session.get(PENDING_ANSWERS, {}).get(str(quiz.translation_key), {})
-        return {"questions": presenters.question_views(quiz, entered=entered), "attempts": []}
+        # A visitor answers before logging in, online and offline alike: offline, the phone keeps the answers with
+        # this revision until the visitor logs in, and they are graded only if the quiz is still at it.
+        return {
+            "questions": presenters.question_views(quiz, entered=entered),
+            "attempts": [],
+            "offline_revision": quiz.live_revision_id,
+        }
     attempts = selectors.attempts_of(learner=request.user, quiz_key=quiz.translation_key)
     open_attempt = next((attempt for attempt in attempts if attempt.is_open), None)
     submitted = [attempt for attempt in attempts if not attempt.is_open]

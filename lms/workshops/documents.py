@@ -17,13 +17,14 @@ from functools import lru_cache
 from pathlib import Path
 
 import segno
-from babel.dates import format_date, format_interval, format_time
+from babel.dates import format_time
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from curriculum.i18n import date_range, long_date
 from curriculum.models import QuizPage
 from curriculum.questions import PaperEntry, PaperQuestion
 from curriculum.selectors.languages import live_page, pages_in_language
@@ -49,9 +50,7 @@ def walk_in_rows(participants: int) -> int:
 
 
 def workshop_dates(workshop: Workshop, language: str) -> str:
-    if workshop.starts_on == workshop.ends_on:
-        return format_date(workshop.starts_on, format="long", locale=language)
-    return format_interval(workshop.starts_on, workshop.ends_on, skeleton="yMMMMd", locale=language)
+    return date_range(workshop.starts_on, workshop.ends_on, language)
 
 
 def sheet_url(workshop: Workshop, sheet_code: str) -> str:
@@ -165,7 +164,7 @@ def _sheets(workshop: Workshop, sessions, quizzes) -> list[Sheet]:
     sheets = []
     for session in sessions:
         code = session_sheet_code(session.number)
-        when = format_date(session.date, format="full", locale=language)
+        when = long_date(session.date, language, "full")
         if session.starts_at:
             when += " · " + format_time(session.starts_at, format="short", locale=language)
         url = sheet_url(workshop, code)

@@ -14,6 +14,7 @@ from curriculum.models import CoursePage
 from curriculum.permissions import WORKSHOP_ROLES, institute_keys_of
 from curriculum.selectors.catalogue import institute_courses
 from curriculum.selectors.languages import pages_in_language
+from lms.pdf.fonts import PrintableNameValidator
 from lms.workshops.imports import MAX_UPLOAD_BYTES, ImportError_, read_rows
 from lms.workshops.models import AttendanceStatus, Gender, Participant, Workshop
 from lms.workshops.selectors import course_items
@@ -151,6 +152,15 @@ class AccountParticipantForm(forms.Form):
         return email
 
 
+# The facilitator types the name as the participant gives it; their certificate must print it whole.
+validate_participant_name = PrintableNameValidator(
+    _(
+        "A certificate could not print %(characters)s: write the name without it, as the participant would like to "
+        "see it printed."
+    )
+)
+
+
 class ParticipantForm(forms.ModelForm):
     class Meta:
         model = Participant
@@ -160,6 +170,7 @@ class ParticipantForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["name"].validators.append(validate_participant_name)
         self.fields["gender"].choices = [("", _("Not asked")), *Gender.choices]
         if "phone" in self.fields:
             self.fields["phone"].widget.input_type = "tel"

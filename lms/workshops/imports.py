@@ -18,11 +18,16 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lms.pdf.fonts import PrintableNameValidator
 from lms.workshops.models import Gender, StakeholderGroup
 
 MAX_UPLOAD_BYTES = 1024 * 1024
 MAX_ROWS = 500
 MAX_CELL = 200
+# One of a line's reasons ("Line 4: the name is missing; ..."): the forms' sentence, as a part of a sentence.
+validate_imported_name = PrintableNameValidator(
+    gettext_lazy("a certificate could not print %(characters)s of the name: write it without")
+)
 
 COLUMNS = {
     "name": gettext_lazy("Name to print on the certificate"),
@@ -162,6 +167,10 @@ def read_rows(upload, *, workshop) -> list[ImportRow]:
         name = values.get("name", "")
         if not name:
             reasons.append(_("the name is missing"))
+        try:
+            validate_imported_name(name)
+        except ValidationError as unprintable:
+            reasons.extend(unprintable.messages)
         for column, text in values.items():
             if len(text) > MAX_CELL:
                 reasons.append(

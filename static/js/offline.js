@@ -96,7 +96,10 @@
       if (quizzes) box.append(element("p", {}, [text("waiting-quizzes", { count: quizzes })]));
       if (lessons) box.append(element("p", {}, [text("waiting-lessons", { count: lessons })]));
       if (loginNeeded) {
-        box.append(element("p", {}, [loginNeeded + " ", element("a", { href: settings.loginUrl + "?next=" + encodeURIComponent(location.pathname) }, [text("log-in")])]));
+        var next = "?next=" + encodeURIComponent(location.pathname);
+        var line = element("p", {}, [loginNeeded + " ", element("a", { href: settings.loginUrl + next }, [text("log-in")])]);
+        if (!learnerHere) line.append(" · ", element("a", { href: settings.signupUrl + next }, [text("sign-up")]));
+        box.append(line);
       }
       sentNow.forEach(function (result) {
         var line = element("p", { class: "offline-queue__sent" }, [result.message]);
@@ -143,7 +146,8 @@
       createdAt: new Date().toISOString()
     }).then(function () {
       var note = form.querySelector("[data-offline-note]") || element("p", { class: "notice", role: "status", "data-offline-note": "" });
-      note.textContent = text(kind === "quiz" ? "queued-quiz" : "queued-lesson");
+      // A visitor's answers wait for them to log in, as online (lms/quizzes: answer_before_login).
+      note.textContent = text(kind === "quiz" ? ("offlineVisitor" in form.dataset ? "queued-quiz-visitor" : "queued-quiz") : "queued-lesson");
       form.append(note);
       form.querySelectorAll("button[type=submit]").forEach(function (button) { button.disabled = true; });
       return showQueue();
@@ -156,7 +160,10 @@
     if (sending || !navigator.onLine || !window.indexedDB) return Promise.resolve();
     sending = true;
     return allActions().then(function (actions) {
-      var waiting = actions.filter(function (action) { return action.status === "waiting"; });
+      // In the order they were done: the results are listed so.
+      var waiting = actions.filter(function (action) { return action.status === "waiting"; }).sort(function (a, b) {
+        return a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0;
+      });
       if (!waiting.length) return;
       statusBox().textContent = text("sending");
       var tokens = {};
@@ -166,7 +173,12 @@
           if (carryOn === false) return false;
           var token = tokens[action.syncUrl] || fetch(action.syncUrl, { credentials: "same-origin" }).then(function (response) {
             return response.json().then(function (data) {
-              if (response.status === 401) { loginNeeded = data.message; return null; }
+              if (response.status === 401) {
+                // Nobody logged in: a visitor's answers ask them to log in or sign up; a learner's, to log in again.
+                var visitors = waiting.every(function (candidate) { return !candidate.learner; });
+                loginNeeded = visitors ? text("log-in-to-send") : data.message;
+                return null;
+              }
               loginNeeded = "";
               learner = data.learner;
               return data.csrf;
@@ -254,31 +266,49 @@
     });
   }
 
+  function writeManifest(cache, manifestUrl, manifest) {
+    var stored = Object.assign({}, manifest);
+    delete stored.cacheName;
+    return cache.put(manifestUrl, new Response(JSON.stringify(stored), { headers: { "Content-Type": "application/json" } }));
+  }
+
   function updateCourse(kept) {
     // Republished: download only the entries whose rev changed, forget those no longer in the course. The small
     // version stamp is asked first, so a page opened online costs a few bytes when nothing changed.
+    // Kept by a visitor who has logged in since: its pages (a visitor's, with no progress and no "Mark as
+    // complete") are all downloaded again as this learner's.
     var manifestUrl = kept.cacheName.slice(KEPT.length);
     var versionUrl = manifestUrl.replace(/manifest\.json$/, "version.json");
-    return fetch(versionUrl, { credentials: "same-origin" }).then(function (response) {
+    var forVisitor = !kept.learner && !!learnerHere;
+    return (forVisitor ? Promise.resolve({}) : fetch(versionUrl, { credentials: "same-origin" }).then(function (response) {
       return response.ok ? response.json() : null;
-    }).then(function (stamp) {
-      if (!stamp || stamp.version === kept.version) return null;
+    })).then(function (stamp) {
+      if (!stamp || (!forVisitor && stamp.version === kept.version)) return null;
       return fetch(manifestUrl, { credentials: "same-origin" });
     }).then(function (response) {
       if (!response || !response.ok) return null;
       return response.json().then(function (fresh) {
-        if (fresh.version === kept.version) return null;
+        if (!forVisitor && fresh.version === kept.version) return null;
         var before = {};
-        kept.entries.forEach(function (entry) { before[entry.url] = entry.rev; });
+        kept.entries.forEach(function (entry) { before[entry.url] = forVisitor ? null : entry.rev; });
         var now = {};
         fresh.entries.forEach(function (entry) { now[entry.url] = true; });
         var changed = fresh.entries.filter(function (entry) { return before[entry.url] !== entry.rev; });
         return caches.open(kept.cacheName).then(function (cache) {
-          return download(cache, changed).then(function () {
+          // The learner's name goes on the copy before their pages do, so that a logout midway removes it whole;
+          // with no version and no revs, so that a download cut short starts again on the next page.
+          var claimed = Object.assign({}, kept, {
+            learner: learnerHere,
+            version: "",
+            entries: kept.entries.map(function (entry) { return Object.assign({}, entry, { rev: null }); })
+          });
+          return (forVisitor ? writeManifest(cache, manifestUrl, claimed) : Promise.resolve()).then(function () {
+            return download(cache, changed);
+          }).then(function () {
             return Promise.all(kept.entries.filter(function (entry) { return !now[entry.url]; }).map(function (entry) { return cache.delete(entry.url); }));
           }).then(function () {
             fresh.stored = kept.stored;
-            fresh.learner = kept.learner;
+            fresh.learner = forVisitor ? learnerHere : kept.learner;
             fresh.cacheName = kept.cacheName;
             fresh.updatedAt = new Date().toISOString();
             return cache.put(manifestUrl, new Response(JSON.stringify(fresh), { headers: { "Content-Type": "application/json" } }));
@@ -327,7 +357,8 @@
   function forgetOtherLearners(courses) {
     // A page that shows another learner, or nobody, after a logout the script did not see (a session that expired,
     // a logout from another tab): the courses kept by someone else go. The queue stays, bound to its learner.
-    var theirs = courses.filter(function (kept) { return (kept.learner || "") !== learnerHere; });
+    // A visitor's copy shows nobody's learning: it stays, and updateCourse makes it this learner's.
+    var theirs = courses.filter(function (kept) { return kept.learner && kept.learner !== learnerHere; });
     if (!theirs.length) return Promise.resolve(courses);
     sessionStorage.setItem(REMOVED_FLAG, "1");
     return removeKeptCourses(theirs).then(function (left) { sayRemoved(); return left; });

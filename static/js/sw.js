@@ -60,7 +60,9 @@ function offlinePage(url) {
       }, Promise.resolve(undefined));
     });
   }).then(function (page) {
-    return page || new Response("Offline", { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    // Nothing kept any more (the last course removed, the worker not yet gone): the browser's own offline page,
+    // in the phone's language, rather than a word of ours in none.
+    return page || Response.error();
   });
 }
 

@@ -173,3 +173,53 @@ def test_a_course_kept_on_the_phone_is_read_and_answered_offline_and_graded_once
     assert phone.evaluate(KEPT_CACHES) == []
     assert phone.evaluate(QUEUED_ACTIONS) == []
     assert phone.evaluate(WORKERS) == 0
+
+
+def test_a_visitor_answers_a_kept_quiz_offline_and_it_is_graded_once_they_sign_up(site_url, phone):
+    """Online, a visitor answers a quiz and is asked to log in before it is graded; offline, the same: the answers
+    wait on the phone, and are sent once they have an account. Marking a lesson complete needs one, online or not."""
+    phone.goto(site_url + COURSE_FR)
+    phone.get_by_role("button", name="Garder cette formation sur mon téléphone").click()
+    status = phone.locator("[data-offline-keep-status]")
+    expect(status).to_contain_text("Gardé sur ce téléphone", timeout=60_000)
+    phone.wait_for_function("navigator.serviceWorker.controller !== null")
+    first_lesson = phone.locator(".outline__lessons a").first.get_attribute("href")
+
+    phone.context.set_offline(True)
+    phone.goto(site_url + first_lesson)
+    expect(phone.locator("main h1")).not_to_be_empty()
+    expect(phone.get_by_role("button", name="Marquer comme terminée")).to_have_count(0)
+    expect(phone.locator(".learner-panel")).to_contain_text("pour suivre votre progression")
+    phone.goto(site_url + QUIZ_FR)
+    answer_the_quiz(phone, right=True)
+    phone.get_by_role("button", name="Envoyer mes réponses").click()
+    expect(phone.locator("[data-offline-note]")).to_contain_text("connectez-vous ou créez un compte")
+    expect(phone.locator("[data-offline-waiting]")).to_contain_text("1 quiz en attente d’envoi")
+    assert len(phone.evaluate(QUEUED_ACTIONS)) == 1
+    phone.goto(site_url + "/fr/accounts/profile/")  # not kept: the offline page says what a visitor can do
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Pas de connexion")
+    expect(phone.locator("main")).to_contain_text("Marquer des leçons comme terminées demande un compte")
+
+    phone.context.set_offline(False)
+    phone.goto(site_url + COURSE_FR)
+    queue = phone.locator("[data-offline-waiting]")
+    expect(queue).to_contain_text("Connectez-vous ou créez un compte pour envoyer vos réponses", timeout=30_000)
+    assert len(phone.evaluate(QUEUED_ACTIONS)) == 1  # nothing lost while nobody is logged in
+    queue.get_by_role("link", name="Créer un compte").click()
+    phone.get_by_label("Adresse e-mail").fill("visitor-offline@example.org")
+    phone.get_by_label("Nom affiché").fill("Nyokabi Wairimu")
+    phone.get_by_label(re.compile(r"^Mot de passe")).fill("hors-ligne-2046")
+    phone.get_by_label("Confirmation du mot de passe").fill("hors-ligne-2046")
+    phone.get_by_role("button", name="Créer mon compte").click()
+    expect(phone).to_have_url(re.compile(re.escape(COURSE_FR) + "$"))
+    expect(queue).to_contain_text("sont corrigées\u00a0: 100\u00a0%, réussi", timeout=30_000)
+    assert phone.evaluate(QUEUED_ACTIONS) == []
+
+    # The course kept as a visitor stays kept, and becomes this learner's: offline, a lesson can be marked complete.
+    expect(status).to_contain_text("Gardé sur ce téléphone")
+    # Its pages downloaded again as this learner's, the course page says the copy was updated.
+    expect(phone.locator("[data-offline-updated]")).to_contain_text("Mise à jour", timeout=60_000)
+    phone.context.set_offline(True)
+    phone.goto(site_url + first_lesson)
+    expect(phone.get_by_role("button", name="Marquer comme terminée")).to_be_visible()
+    phone.context.set_offline(False)

@@ -35,6 +35,10 @@ def interface_strings() -> dict:
         "queued-quiz": _(
             "No connection: your answers are kept on your phone. They are sent and graded when you are back online."
         ),
+        "queued-quiz-visitor": _(
+            "No connection: your answers are kept on your phone. Once you are back online, log in or create an "
+            "account to have them sent and graded."
+        ),
         "waiting-quizzes": _both_forms(
             lambda count: ngettext("%(count)s quiz waiting to be sent", "%(count)s quizzes waiting to be sent", count)
         ),
@@ -49,6 +53,11 @@ def interface_strings() -> dict:
         "see-result": _("See the result"),
         "open-quiz": _("Open the quiz"),
         "log-in": _("Log in"),
+        "sign-up": _("Create an account"),
+        "log-in-to-send": _(
+            "Log in or create an account to send your answers and see your result. They stay on this phone until you "
+            "do."
+        ),
         "discard": _("Discard"),
         "nothing-kept": _("No course is kept on this phone yet."),
         "updated": _("Updated to the latest version of the course on %(date)s."),
@@ -64,12 +73,14 @@ def offline_script(context):
     user = getattr(context.get("request"), "user", None)
     learner = user.pk if user is not None and user.is_authenticated else ""
     return format_html(
-        '<script src="{}" defer data-sync-url="{}" data-offline-url="{}" data-login-url="{}" data-worker-url="/sw.js"'
-        ' data-learner="{}" data-static-url="{}" data-media-url="{}" data-strings="{}"></script>',
+        '<script src="{}" defer data-sync-url="{}" data-offline-url="{}" data-login-url="{}" data-signup-url="{}"'
+        ' data-worker-url="/sw.js" data-learner="{}" data-static-url="{}" data-media-url="{}"'
+        ' data-strings="{}"></script>',
         static("js/offline.js"),
         reverse("offline:sync"),
         reverse("offline:page"),
         reverse("accounts:login"),
+        reverse("accounts:signup"),
         learner,
         settings.STATIC_URL,
         settings.MEDIA_URL,

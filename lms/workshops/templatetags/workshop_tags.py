@@ -1,6 +1,7 @@
 from django import template
 from django.utils import translation
 
+from curriculum.i18n import date_range
 from lms.workshops import selectors
 
 register = template.Library()
@@ -24,3 +25,9 @@ def my_workshops(context):
 def participant_details(participant, grid):
     """The participant's cells of the follow-up grid, as the exports have them."""
     return grid.details(participant)
+
+
+@register.simple_tag
+def workshop_dates(workshop) -> str:
+    """Its days in the page's language, as its printed sheets and certificates write them ("du 1er au 3 décembre")."""
+    return date_range(workshop.starts_on, workshop.ends_on, translation.get_language())
