@@ -142,10 +142,30 @@ def _pdf_lines(pdf: bytes) -> list[list[tuple[float, float, str]]]:
     for page in re.finditer(r"<page [^>]*>(.*?)</page>", xhtml, re.S):
         lines = []
         for line in re.finditer(r'<line xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>(.*?)</line>', page.group(1), re.S):
-            words = re.findall(r"<word[^>]*>(.*?)</word>", line.group(3), re.S)
-            lines.append((float(line.group(2)), float(line.group(1)), unescape(" ".join(words))))
+            words = [unescape(word) for word in re.findall(r"<word[^>]*>(.*?)</word>", line.group(3), re.S)]
+            lines.append((float(line.group(2)), float(line.group(1)), " ".join(_in_reading_order(words))))
         pages.append(sorted(lines))
     return pages
+
+
+RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+def _in_reading_order(words: list[str]) -> list[str]:
+    """A line's words as written. poppler lists them left to right as drawn, a right-to-left word with its letters
+    reversed; in a line that holds right-to-left words, the words go right to left, runs of left-to-right words (an
+    English title in an Arabic line) keeping their own order."""
+    if not any(RIGHT_TO_LEFT.search(word) for word in words):
+        return words
+    runs: list[list[str]] = []
+    for word in reversed(words):
+        if RIGHT_TO_LEFT.search(word):
+            runs.append([word[::-1]])
+        elif runs and not RIGHT_TO_LEFT.search(runs[-1][-1]):
+            runs[-1].insert(0, word)
+        else:
+            runs.append([word])
+    return [word for run in runs for word in run]
 
 
 def _leaves(box):
