@@ -229,3 +229,11 @@ def test_an_arabic_certificate_mirrors_and_its_text_extracts_in_logical_order(le
     code_left = next(left for _top, left, word in words if word == f"{certificate.code[:5]}-{certificate.code[5:]}")
     signatory_left = next(left for _top, left, word in words if word == "Ouédraogo")
     assert signatory_left > 842 / 2 > code_left  # A4 landscape is 842 points wide
+
+
+def test_lists_are_separated_the_way_the_language_writes_them(client):
+    """The languages a notice offers, joined by the Arabic comma on an Arabic page, by a comma elsewhere."""
+    arabic = client.get(lesson_in("ar", 2, 1).url).content.decode()
+    assert re.search(r"</a>\u060c <a [^>]*hreflang=", arabic), "Arabic joins the offered languages with ،"
+    portuguese = client.get(lesson_in("pt", 2, 1).url).content.decode()
+    assert re.search(r"</a>, <a [^>]*hreflang=", portuguese) and "\u060c" not in portuguese
