@@ -28,6 +28,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers, set_response_etag
 from django.utils.http import http_date
@@ -80,7 +81,11 @@ def _address(request) -> str | None:
         if name not in KEPT_PARAMETERS or len(values) != 1 or not SHORT_VALUE.match(values[0]):
             return None
         parameters.append(f"{name}={values[0]}")
-    address = f"{request.scheme}://{request.get_host()}{request.path}?{'&'.join(parameters)}"
+    try:
+        host = request.get_host()
+    except DisallowedHost:  # refused further down, once the page's language is known, so in the visitor's words
+        return None
+    address = f"{request.scheme}://{host}{request.path}?{'&'.join(parameters)}"
     return hashlib.sha256(address.encode()).hexdigest()
 
 

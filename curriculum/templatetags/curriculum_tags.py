@@ -98,6 +98,8 @@ def lang_attrs(context, code):
     page's language inside it), and `dir` too on a page where any text runs right to left: there an English title
     inside an Arabic page, or an Arabic label inside English fallback text, is laid out in its own direction, and
     (as HTML gives any element with a dir) isolated from the text around it, so it reads in order."""
+    if not code:  # text of no known language (a block printed outside any page): nothing to say about it
+        return ""
     page_language = context.get("LANGUAGE_CODE") or get_language()
     around = context.get("content_language") or page_language
     direction = language_direction(code)
