@@ -1,19 +1,22 @@
 """Finding the page at an address with as few queries as the page needs, not one per level of the tree.
 
-Wagtail answers a page request with: the site for the Host header (a query), the site's root page (a query), its
-translation in the active language (two: the locale, the page), then a walk down the tree (two queries a level, ten
-for a lesson), and the page's ancestors again for its breadcrumbs. Here the sites and their home pages in every
-language are read once per process and structure generation (curriculum.selectors.generation: a publish, a move, a
-site or locale changed moves it on), and HomePage.route finds the page and its ancestors in one query by their
-url_paths. What Wagtail answers stays the same: the same site, the same home page, the same page or 404.
+Wagtail answers a page request (Page.route_for_request) with: the site for the Host header (a query), the site's root
+page (a query), its translation in the active language (two: the locale, the page), then a walk down the tree (two
+queries a level, ten for a lesson), and the page's ancestors again for its breadcrumbs. Here the sites and their home
+pages in every language are read once per process and structure generation (curriculum.selectors.generation: a
+publish, a move, a site or locale changed moves it on), and HomePage.route finds the page and its ancestors in one
+query by their url_paths. What Wagtail answers stays the same: the same site, the same home page, the same page or
+404. Only requests for Wagtail's page view are routed here, so no other address reads the database for it.
 """
 
 import copy
 
+from django.http import Http404
 from django.http.request import split_domain_port
 from django.utils import translation
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Page, Site
+from wagtail.views import serve as wagtail_page_view
 
 from curriculum.selectors.generation import kept_per_generation
 
@@ -43,10 +46,9 @@ def site_for_request(request) -> Site | None:
 def localized_home_page(home: Page) -> Page:
     """The home page in the active language when it is live there, else `home` (Page.localized's answer), from the
     home pages read once per process and generation."""
-    from curriculum.models import HomePage
 
     def read() -> dict[str, Page]:
-        homes = HomePage.objects.filter(translation_key=home.translation_key, live=True).select_related("locale")
+        homes = type(home).objects.filter(translation_key=home.translation_key, live=True).select_related("locale")
         return {page.locale.language_code: page for page in homes}
 
     homes = kept_per_generation(f"home-pages:{home.translation_key}", read)
@@ -58,13 +60,26 @@ def localized_home_page(home: Page) -> Page:
     return copy.copy(found) if found is not None else home  # a copy: a request's changes stay its own
 
 
-class KnownSiteMiddleware:
-    """Tell Wagtail which site a request is for (it keeps it on the request as `_wagtail_site`), from what this
-    process already knows."""
+class KnownRoutesMiddleware:
+    """Route a request for Wagtail's page view as Page.route_for_request does (it keeps the answer on the request as
+    `_wagtail_route_for_request`, and the site as `_wagtail_site`), from what this process already knows. In
+    process_view, once the address's language is active."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        request._wagtail_site = site_for_request(request)
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if view_func is not wagtail_page_view or hasattr(request, "_wagtail_route_for_request"):
+            return None
+        request._wagtail_site = site = site_for_request(request)
+        path = view_kwargs.get("path", view_args[0] if view_args else "")  # wagtail.urls passes it by position
+        components = [component for component in path.split("/") if component]
+        try:
+            home = localized_home_page(site.root_page).specific if site else None
+            request._wagtail_route_for_request = home.route(request, components) if home else None
+        except Http404:  # as Wagtail: no page here
+            request._wagtail_route_for_request = None
+        return None

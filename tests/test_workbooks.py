@@ -500,6 +500,8 @@ def test_printing_reads_the_same_number_of_queries_however_many_lessons_a_course
         lesson = LessonPage(title=f"An added lesson {number}", slug=f"an-added-lesson-{number}", body=[])
         first_module.add_child(instance=lesson)
         lesson.save_revision().publish()
+    # Publishing moved the tree's generation on: what a process reads once per generation (the locales) is read again.
+    services.workbook_html(printable(demo_course), order)
     assert _queries(lambda: services.workbook_html(printable(demo_course), order)) == before
 
 

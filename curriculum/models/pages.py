@@ -77,14 +77,6 @@ class HomePage(Page):
         add_page_reads(page=self, request=request, context=context)
         return context
 
-    @property
-    def localized(self):
-        """This home page in the active language, as Wagtail's `localized` (the live translation, else itself),
-        without the two queries Wagtail makes for it on every page request (curriculum.routing)."""
-        from curriculum.routing import localized_home_page
-
-        return localized_home_page(self)
-
     # Deeper than any address of the tree (home, catalogue, section, course, module, lesson): walked Wagtail's way.
     LONGEST_ADDRESS = 12
 
