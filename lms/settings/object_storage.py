@@ -36,6 +36,9 @@ def s3_settings(environ) -> dict | None:
         )
     endpoint = environ.get("AWS_S3_ENDPOINT_URL", "").strip() or None
     common = {
+        # Unset: boto3 looks further (an instance role, ~/.aws).
+        "access_key": environ.get("AWS_ACCESS_KEY_ID", "").strip() or None,
+        "secret_key": environ.get("AWS_SECRET_ACCESS_KEY", "").strip() or None,
         "endpoint_url": endpoint,
         "region_name": environ.get("AWS_S3_REGION_NAME", "").strip() or None,
         "addressing_style": environ.get("AWS_S3_ADDRESSING_STYLE", "").strip() or ("path" if endpoint else None),
