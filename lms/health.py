@@ -85,5 +85,8 @@ class HealthCheckMiddleware:
         if request.path_info == HEALTH_PATH:
             return _plain("ok")
         if failed_checks():
-            return _plain("not ready", status=503)
+            response = _plain("not ready", status=503)
+            # Logged above with its reason; not again as a server error mailed to ADMINS at every probe.
+            response._has_been_logged = True
+            return response
         return _plain("ready")

@@ -134,25 +134,31 @@ def seaweed_s3(folder: Path):
                 time.sleep(0.2)
         yield s3
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
+        os.killpg(server.pid, signal.SIGKILL)  # its data is the test's, thrown away (SIGTERM waits 10 s)
         server.wait(timeout=30)
         log.close()
 
 
-@contextmanager
-def redis_server(folder: Path, port: int | None = None):
-    """A Redis of the test's own (so the test can stop it), keeping nothing on disk."""
+def redis_process(folder: Path, port: int) -> subprocess.Popen:
+    """A redis-server on that port, keeping nothing on disk (a test restarts it by starting another)."""
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.skip("redis-server is not installed")
-    port = port or free_port()
     server = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(folder)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    _wait_for_port(port, server, "redis-server")
+    return server
+
+
+@contextmanager
+def redis_server(folder: Path):
+    """A Redis of the test's own, so that the test can stop it: yields (process, port)."""
+    port = free_port()
+    server = redis_process(folder, port)
     try:
-        _wait_for_port(port, server, "redis-server")
         yield server, port
     finally:
         server.kill()

@@ -141,6 +141,11 @@ def pdf_queue(name: str) -> bool:
     return cache.add(_queued_key(name), True, timeout=QUEUED_SECONDS)
 
 
+def pdf_is_leased(name: str) -> bool:
+    """Whether a live process is building `name` now."""
+    return cache.get(_lease_key(name)) is not None
+
+
 def pdf_unqueue(name: str) -> None:
     cache.delete(_queued_key(name))
 
