@@ -29,6 +29,8 @@ def _database():
 
 
 def _cache():
+    if hasattr(cache, "ping"):  # lms.cache.ResilientRedisCache, which takes an outage for a miss
+        cache.ping()
     cache.set(PROBE_KEY, os.getpid(), timeout=60)
     if cache.get(PROBE_KEY) is None:
         raise RuntimeError("the cache kept nothing")

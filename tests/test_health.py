@@ -48,14 +48,29 @@ def closed_port() -> int:
     return free_port()  # free: nothing listens there
 
 
+def redis_down() -> dict:
+    """The production cache (lms.settings.production), at a port where no Redis listens."""
+    location = f"redis://127.0.0.1:{closed_port()}/0"
+    return {"default": {"BACKEND": "lms.cache.ResilientRedisCache", "LOCATION": location}}
+
+
 @pytest.mark.django_db
 def test_ready_says_503_when_the_cache_is_down_and_the_log_says_why(client, caplog):
-    redis = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": ""}}
-    redis["default"]["LOCATION"] = f"redis://127.0.0.1:{closed_port()}/0"
-    with override_settings(CACHES=redis):
+    with override_settings(CACHES=redis_down()):
         response = client.get("/ready/", **PROBE)
     assert_plain_probe_answer(response, 503, b"not ready")
     assert "Readiness check failed: cache" in caplog.text and "Connection" in caplog.text
+
+
+@pytest.mark.django_db
+def test_pages_are_built_from_the_database_while_redis_is_down(client, learner_client, demo_course, caplog):
+    with override_settings(CACHES=redis_down()):
+        catalogue = client.get("/en/courses/")
+        course = client.get(demo_course.url)
+        dashboard = learner_client.get("/en/learning/")
+    assert catalogue.status_code == 200 and demo_course.title in catalogue.content.decode()
+    assert course.status_code == 200 and demo_course.title in course.content.decode()
+    assert dashboard.status_code == 200
 
 
 @pytest.mark.django_db

@@ -313,6 +313,11 @@ def test_a_login_limit_counted_on_one_server_holds_on_the_other_and_through_a_re
     deployment.redis.kill()
     deployment.redis.wait()
     assert ready_status(a) == 503 and ready_status(b) == 503, "the load balancer is told"
+    for server in (a, b):  # and the site goes on, from the database
+        status, _headers, page = guesser.get(server, "/en/courses/")
+        assert status == 200 and b"Integrated landscape management" in page
+    status, _headers, page = guesser.log_in(b, "baraka@example.org", PASSWORD)
+    assert b"Too many attempts" in page, "the limit holds without Redis"
     deployment.redis = subprocess.Popen(
         [
             "redis-server",

@@ -79,9 +79,12 @@ EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "true").lower() != "false"
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 
 if os.environ.get("REDIS_URL"):
+    # Shared by every app server and worker; an outage of Redis makes the site slower, not broken (lms.cache). A
+    # Redis that does not answer is given up after 2 s, so a request waits no longer.
     CACHES["default"] = {  # noqa: F405
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "lms.cache.ResilientRedisCache",
         "LOCATION": os.environ["REDIS_URL"],
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
 
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")
