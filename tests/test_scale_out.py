@@ -23,9 +23,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
+from lms.settings.object_storage import s3_settings
 from tests.live_site import MANAGE, ROOT, clone_test_database
 from tests.object_storage import free_ports, redis_server, seaweed_s3
 
@@ -161,6 +163,13 @@ def assert_whole_pdf(content: bytes):
     assert content.startswith(b"%PDF-") and b"%%EOF" in content[-1024:], "a whole PDF"
 
 
+def pdf_images(pdf: bytes, folder: Path) -> list[str]:
+    path = folder / "downloaded.pdf"
+    path.write_bytes(pdf)
+    listing = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True).stdout
+    return [row for row in listing.splitlines()[2:] if row.split()[2] == "image"]
+
+
 @dataclass
 class Deployment:
     servers: dict  # "A"/"B": base URL
@@ -287,6 +296,7 @@ def test_a_learner_moves_between_servers_and_the_certificate_is_served_by_both(d
     status, headers, from_a = kofi.get(a, f"/en/learning/certificates/{token}/pdf/?language=en")
     assert status == 200 and headers["Content-Type"] == "application/pdf" and "no-store" in headers["Cache-Control"]
     assert_whole_pdf(from_a)
+    assert len(pdf_images(from_a, deployment.folder)) == 2, "the logo and the signature, read from the bucket"
     status, _headers, from_b = kofi.get(b, f"/en/learning/certificates/{token}/pdf/?language=en")
     assert status == 200 and from_b == from_a, "rendered once, kept in the bucket, read by both"
     stored = deployment.s3.objects(BUCKET)
@@ -368,3 +378,14 @@ def test_a_workbook_built_by_the_worker_is_served_by_both_servers_even_when_the_
     assert "SUCCESSFUL" in deployment.task_statuses()
     (name,) = [key for key in deployment.s3.objects(BUCKET) if key.startswith("private/workbooks/")]
     assert deployment.s3.objects(BUCKET)[name] == from_b
+
+
+def test_public_media_needs_a_bucket_of_its_own_for_the_private_files():
+    environ = {"AWS_STORAGE_BUCKET_NAME": "academy", "AWS_QUERYSTRING_AUTH": "false"}
+    with pytest.raises(ImproperlyConfigured, match="AWS_PRIVATE_BUCKET_NAME"):
+        s3_settings(environ)
+    configured = s3_settings({**environ, "AWS_PRIVATE_BUCKET_NAME": "academy-private"})
+    private = configured["storages"]["private"]["OPTIONS"]
+    assert private["bucket_name"] == "academy-private" and private["default_acl"] == "private"
+    assert private["querystring_auth"] and private["querystring_expire"] <= 300
+    assert configured["media_url"] == "https://academy.s3.amazonaws.com/media/"
