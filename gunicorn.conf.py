@@ -6,7 +6,7 @@ import os
 import re
 from pathlib import Path
 
-from gunicorn.config import _get_default_control_socket
+from gunicorn.config import Config
 
 # Where each instance's control socket goes (`gunicornc -s var/run/gunicorn-8000.ctl`), unless --control-socket
 # names one or --no-control-socket turns it off.
@@ -23,7 +23,8 @@ def control_socket_for(binds: list[str]) -> Path:
 
 def on_starting(server):
     # Runs after the command line is read and before the control socket is opened (once the workers are up).
-    if server.cfg.control_socket == _get_default_control_socket() and not server.cfg.control_socket_disable:
+    default = Config().settings["control_socket"].default  # $XDG_RUNTIME_DIR or $HOME/.gunicorn/gunicorn.ctl
+    if server.cfg.control_socket == default and not server.cfg.control_socket_disable:
         path = control_socket_for(server.cfg.bind)
         path.parent.mkdir(parents=True, exist_ok=True)
         server.cfg.set("control_socket", str(path))
