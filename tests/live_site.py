@@ -74,3 +74,31 @@ def serving(
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def clone_test_database(folder: Path, suffix: str = "_live"):
+    """A committed copy of the test database (the demo site) that other processes can open; returns its URL and a
+    function that drops it. Called where the test database may be used (django_db_blocker.unblock())."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        path = folder / "live.sqlite3"
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM INTO '{path}'")
+        return f"sqlite:///{path}", lambda: None
+    import psycopg
+
+    settings_dict = connection.settings_dict
+    source, clone = settings_dict["NAME"], f"{settings_dict['NAME']}{suffix}"
+    server = {key.lower(): settings_dict[key] for key in ("HOST", "PORT", "USER", "PASSWORD") if settings_dict[key]}
+    connection.close()  # a template database must have no other session
+
+    def run(*statements):
+        with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
+            for statement in statements:
+                admin.execute(statement)
+
+    run(f'DROP DATABASE IF EXISTS "{clone}" WITH (FORCE)', f'CREATE DATABASE "{clone}" TEMPLATE "{source}"')
+    credentials = server["user"] + (f":{server['password']}" if "password" in server else "")
+    url = f"postgres://{credentials}@{server.get('host', 'localhost')}:{server.get('port', 5432)}/{clone}"
+    return url, lambda: run(f'DROP DATABASE IF EXISTS "{clone}" WITH (FORCE)')

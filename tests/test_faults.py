@@ -29,7 +29,7 @@ from lms.pdf.render import pdf_storage
 from lms.progress.models import Enrolment, LessonProgress
 from lms.workbooks.services import WorkbookOrder, expected_workbook_path
 from tests.helpers import lesson_in
-from tests.live_site import MANAGE, ROOT, serving
+from tests.live_site import MANAGE, ROOT, clone_test_database, serving
 from tests.test_certificates import complete_everything_but_the_last
 
 # One pytest-xdist worker runs the module (`make test` runs --dist loadgroup): its tests share one server.
@@ -188,32 +188,6 @@ WARM_UP = (
 )
 
 
-def _clone_test_database(folder: Path):
-    """A committed copy of the test database (the demo site) that other processes can open; returns its URL and a
-    function that drops it."""
-    if connection.vendor == "sqlite":
-        path = folder / "live.sqlite3"
-        with connection.cursor() as cursor:
-            cursor.execute(f"VACUUM INTO '{path}'")
-        return f"sqlite:///{path}", lambda: None
-    import psycopg
-
-    settings_dict = connection.settings_dict
-    source, clone = settings_dict["NAME"], f"{settings_dict['NAME']}_live"
-    server = {key.lower(): settings_dict[key] for key in ("HOST", "PORT", "USER", "PASSWORD") if settings_dict[key]}
-    connection.close()  # a template database must have no other session
-
-    def run(*statements):
-        with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
-            for statement in statements:
-                admin.execute(statement)
-
-    run(f'DROP DATABASE IF EXISTS "{clone}" WITH (FORCE)', f'CREATE DATABASE "{clone}" TEMPLATE "{source}"')
-    credentials = server["user"] + (f":{server['password']}" if "password" in server else "")
-    url = f"postgres://{credentials}@{server.get('host', 'localhost')}:{server.get('port', 5432)}/{clone}"
-    return url, lambda: run(f'DROP DATABASE IF EXISTS "{clone}" WITH (FORCE)')
-
-
 @dataclass
 class Live:
     url: str
@@ -272,7 +246,7 @@ class Live:
 def live(django_db_setup, django_db_blocker, tmp_path_factory):
     folder = tmp_path_factory.mktemp("faults")
     with django_db_blocker.unblock():
-        database_url, drop = _clone_test_database(folder)
+        database_url, drop = clone_test_database(folder)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.fault_settings",

@@ -13,7 +13,7 @@ from urllib.request import urlopen
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.files.storage import storages
+from django.core.files.storage import FileSystemStorage, storages
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -27,33 +27,59 @@ class BlockedURL(ValueError):
     pass
 
 
-def _local_file(url: str) -> Path | None:
+def _media_name(url: str) -> str | None:
+    """The upload's name in the default storage for an address of it: under MEDIA_URL, relative (/media/...) or
+    absolute (object storage, its query string a signature)."""
     parsed = urlparse(url)
-    if parsed.scheme != "https" or parsed.netloc != "pdf.invalid":
+    media = urlparse(settings.MEDIA_URL)
+    if media.netloc:
+        if (parsed.scheme, parsed.netloc) != (media.scheme, media.netloc):
+            return None
+    elif parsed.scheme != "https" or parsed.netloc != "pdf.invalid":
         return None
     path = unquote(parsed.path)
-    if path.startswith(settings.STATIC_URL):
-        found = finders.find(path.removeprefix(settings.STATIC_URL))
-        return Path(found) if found else None
-    if path.startswith(settings.MEDIA_URL):
-        media_root = Path(settings.MEDIA_ROOT).resolve()
-        candidate = (media_root / path.removeprefix(settings.MEDIA_URL)).resolve()
-        return candidate if candidate.is_relative_to(media_root) and candidate.is_file() else None
-    return None
+    return path.removeprefix(media.path) if path.startswith(media.path) else None
+
+
+def _local_file(url: str) -> bytes | None:
+    parsed = urlparse(url)
+    if (
+        parsed.scheme == "https"
+        and parsed.netloc == "pdf.invalid"
+        and unquote(parsed.path).startswith(settings.STATIC_URL)
+    ):
+        found = finders.find(unquote(parsed.path).removeprefix(settings.STATIC_URL))
+        return Path(found).read_bytes() if found else None
+    name = _media_name(url)
+    if not name:
+        return None
+    storage = storages["default"]
+    if isinstance(storage, FileSystemStorage):
+        media_root = Path(storage.location).resolve()
+        candidate = (media_root / name).resolve()
+        return candidate.read_bytes() if candidate.is_relative_to(media_root) and candidate.is_file() else None
+    if ".." in name.split("/"):
+        return None
+    try:
+        with storage.open(name, "rb") as upload:
+            return upload.read()
+    except FileNotFoundError:
+        return None
 
 
 class LocalFilesOnly(URLFetcher):
-    """WeasyPrint's fetcher, narrowed to data: URLs and the project's own static and media files."""
+    """WeasyPrint's fetcher, narrowed to data: URLs, the project's own static files and its uploads (from the
+    default storage, wherever that keeps them)."""
 
     def fetch(self, url, headers=None):
         if url.startswith("data:"):
             with urlopen(url) as response:  # noqa: S310 (data: URL, decoded in memory)
                 return URLFetcherResponse(url, response.read(), {"Content-Type": response.headers.get_content_type()})
-        path = _local_file(url)
-        if path is None:
+        content = _local_file(url)
+        if content is None:
             raise BlockedURL(f"PDF rendering fetches only the project's static and media files, not {url!r}")
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+        content_type = mimetypes.guess_type(urlparse(url).path)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, content, {"Content-Type": content_type})
 
 
 def print_direction(language: str) -> dict[str, str]:

@@ -1,8 +1,8 @@
 """Generated PDFs in the private storage: a file is there whole or not at all, and one process renders it.
 
 - Written whole: a PDF goes to a temporary name in its folder and is renamed into place (os.replace), so a reader
-  sees no file or the complete file, never the part a killed or slow writer had got to. Other storages (S3 and
-  the like) keep their own `save`, which puts an object whole.
+  sees no file or the complete file, never the part a killed or slow writer had got to. On object storage (S3 and
+  the like) one PUT of the complete bytes replaces the object whole.
 - Checked on read: a file an older version wrote straight to its final path may have been cut short; a PDF ends
   with its `%%EOF` trailer (in its last kilobyte, as readers look for it), and one without is treated as missing,
   so it is rendered again and replaced.
@@ -87,9 +87,13 @@ def pdf_save(path: str, content: bytes) -> None:
     if isinstance(storage, FileSystemStorage):
         _save_by_rename(storage, path, content)
     else:
-        if storage.exists(path):
+        # Object storage puts the complete bytes in one request, which replaces the object whole (file_overwrite,
+        # lms/settings/object_storage.py): readers get the old PDF or the new one, never none or a part.
+        if not getattr(storage, "file_overwrite", False) and storage.exists(path):
             storage.delete(path)
-        storage.save(path, ContentFile(content))
+        saved = storage.save(path, ContentFile(content))
+        if saved != path:
+            raise RuntimeError(f"The storage kept {path} as {saved}: it must overwrite files in place")
     logger.info("Stored %s (%d bytes)", path, len(content))
 
 
@@ -135,6 +139,11 @@ def pdf_queue(name: str) -> bool:
     if cache.get(_lease_key(name)) is not None:
         return False
     return cache.add(_queued_key(name), True, timeout=QUEUED_SECONDS)
+
+
+def pdf_is_leased(name: str) -> bool:
+    """Whether a live process is building `name` now."""
+    return cache.get(_lease_key(name)) is not None
 
 
 def pdf_unqueue(name: str) -> None:

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A load balancer's /health/ and /ready/: answered before host checks, the HTTPS redirect, caches and sessions.
+    "lms.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside every middleware that writes the body; above WhiteNoise, so static files without a compressed copy (the
     # development server's, which come straight from static/) are compressed too (lms.middleware.CompressionMiddleware).

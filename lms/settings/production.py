@@ -5,6 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
+from .object_storage import s3_settings
 
 
 def _required(name: str) -> str:
@@ -47,6 +48,14 @@ DEBUG = False
 if os.environ.get("WORKBOOKS_IN_BACKGROUND", "true").lower() != "false":
     TASKS["workbooks"] = {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}  # noqa: F405
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}  # noqa: F405
+# Several app servers: uploads and generated PDFs on S3-compatible storage (lms/settings/object_storage.py).
+if _object_storage := s3_settings(os.environ):
+    STORAGES.update(_object_storage["storages"])  # noqa: F405
+    MEDIA_URL = _object_storage["media_url"]
+    SERVE_MEDIA = False
+    # A document of a private collection is streamed by the app after Wagtail's privacy check, never redirected to
+    # an address of the bucket that anyone holding it could open.
+    WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "true").lower() != "false"
@@ -70,9 +79,12 @@ EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "true").lower() != "false"
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 
 if os.environ.get("REDIS_URL"):
+    # Shared by every app server and worker; an outage of Redis makes the site slower, not broken (lms.cache). A
+    # Redis that does not answer is given up after 2 s, so a request waits no longer.
     CACHES["default"] = {  # noqa: F405
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "lms.cache.ResilientRedisCache",
         "LOCATION": os.environ["REDIS_URL"],
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
 
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")

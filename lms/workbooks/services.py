@@ -1,5 +1,6 @@
 """Workbooks: a course or module printed for a workshop, in one language and edition, cached per content version."""
 
+import datetime
 import hashlib
 import logging
 import re
@@ -11,7 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
@@ -22,7 +23,7 @@ from curriculum.printing import FACILITATOR, LEARNER, Printable, content_version
 from curriculum.selectors.languages import live_page, written_versions
 from lms.anonymous_pages import forget_anonymous_pages
 from lms.pdf.render import print_direction, render_pdf_and_count
-from lms.pdf.store import pdf_exists, pdf_lease, pdf_queue, pdf_save, pdf_unqueue
+from lms.pdf.store import lease_seconds, pdf_exists, pdf_is_leased, pdf_lease, pdf_queue, pdf_save, pdf_unqueue
 
 EDITIONS = (LEARNER, FACILITATOR)
 PAPERS = {"a4": "A4", "letter": "letter"}
@@ -151,17 +152,28 @@ class BuildAbandoned(Exception):
     """Recorded on the task of a background build whose worker died before finishing it."""
 
 
-def workbook_builds_abandon(order: WorkbookOrder) -> int:
-    """Close the task records of this workbook's builds still marked running although no live process holds their
-    lease (their worker was killed), before the build is queued again. Returns how many."""
+def _running_builds(order: WorkbookOrder) -> list[DBTaskResult]:
     from lms.workbooks.tasks import build_workbook  # the task module imports this one
 
     arguments = [str(order.page_key), order.language, order.edition, order.paper]
-    abandoned = [
+    return [
         task
         for task in DBTaskResult.objects.running().filter(task_path=build_workbook.module_path)
         if task.args_kwargs.get("args") == arguments
     ]
+
+
+def _taken_but_never_leased(order: WorkbookOrder) -> bool:
+    """A worker took the build off the queue and died before it leased it (a worker's first task imports the PDF
+    code first, a second or so): the build's "queued" mark would hold every request back for QUEUED_SECONDS."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=2 * lease_seconds())
+    return any(task.started_at and task.started_at < cutoff for task in _running_builds(order))
+
+
+def workbook_builds_abandon(order: WorkbookOrder) -> int:
+    """Close the task records of this workbook's builds still marked running although no live process holds their
+    lease (their worker was killed), before the build is queued again. Returns how many."""
+    abandoned = _running_builds(order)
     for task in abandoned:
         task.set_failed(BuildAbandoned(f"The worker building {workbook_job(order)} stopped; the build is queued again"))
     return len(abandoned)
@@ -223,7 +235,11 @@ def workbook_enqueue(order: WorkbookOrder) -> bool:
     from lms.workbooks.tasks import build_workbook  # the task module imports this one
 
     if not pdf_queue(job := workbook_job(order)):
-        return False
+        if pdf_is_leased(job) or not _taken_but_never_leased(order):
+            return False  # queued, or being built by a live process
+        pdf_unqueue(job)
+        if not pdf_queue(job):
+            return False  # another request got there first
     workbook_builds_abandon(order)
     try:
         build_workbook.enqueue(str(order.page_key), order.language, order.edition, order.paper)
