@@ -16,6 +16,8 @@ from django_tasks_db.models import DBTaskResult
 
 from curriculum.models import LessonPage
 from lms.progress.models import Enrolment
+from lms.workshops.certification import workshop_certify
+from lms.workshops.documents import workshop_quizzes
 from lms.workshops.services import attendance_record, participant_add
 from lms.xapi.models import LearnerActor, OutboxStatement
 from lms.xapi.sending import outbox_send
@@ -23,7 +25,7 @@ from lms.xapi.tasks import send_learning_records
 from tests.helpers import build_course
 from tests.quiz_builder import demo_quiz, demo_right_answers, demo_wrong_answers, start, submit
 from tests.ralph_lrs import PASSWORD, USERNAME, RalphLRS, ensure_venv
-from tests.workshop_scene import make_workshop
+from tests.workshop_scene import add_people, complete, make_workshop
 
 pytestmark = pytest.mark.django_db
 ADL = "http://adlnet.gov/expapi/verbs/"
@@ -215,7 +217,12 @@ def test_a_statement_the_lrs_refuses_is_marked_failed_alone_and_not_sent_again(l
     assert (report.sent, report.refused, report.postponed) == (1, 1, 0)
     bad.refresh_from_db()
     good.refresh_from_db()
-    assert good.status == SENT and bad.status == FAILED and bad.last_error.startswith("422 ") and "Field required" in bad.last_error
+    assert (
+        good.status == SENT
+        and bad.status == FAILED
+        and bad.last_error.startswith("422 ")
+        and "Field required" in bad.last_error
+    )
     assert outbox_send().sent == 0  # not tried again
 
     admin = type(learner).objects.create_superuser("root", "root@example.org", "pw-root-2045")
@@ -261,11 +268,30 @@ def test_a_sender_never_takes_statements_another_sender_holds(settings, learner,
     assert outbox_send().postponed == 0
 
 
-@pytest.mark.parametrize("role", ["anonymous", "moderators", "editors"])
-def test_only_site_administrators_see_the_outbox(client, institute_member, role):
-    if role != "anonymous":
-        client.force_login(institute_member(role, "landscape-learning-institute"))
+def test_a_workshop_tells_of_paper_results_and_of_the_course_its_certificates_complete(settings):
+    settings.LRS_URL = "http://127.0.0.1:9/xAPI/"
+    workshop = make_workshop()
+    (participant,) = add_people(workshop, names=["Wanjiru"])
+    complete(participant)  # paper results for every quiz (and attendance written directly, which tells nothing)
+    quizzes = workshop_quizzes(workshop)
+    assert [row.verb for row in outbox()] == ["registered"] + ["passed"] * len(quizzes)
+    workshop_certify(workshop=workshop)
+    workshop_certify(workshop=workshop)  # again: nothing more
+    course_done = outbox()[-1]
+    assert course_done.verb == "completed" and len(outbox()) == 2 + len(quizzes)
+    assert course_done.statement["object"]["id"].endswith(f"/course/{workshop.course_key}")
+    assert course_done.learner == participant.learner
+
+
+def test_only_site_administrators_see_the_outbox(client, institute_member, admin_user):
     response = client.get(reverse("xapi_outbox"))
-    assert response.status_code in (302, 403)
-    if role != "anonymous":
-        assert response.status_code == 403 or "/admin/login/" not in response["Location"]
+    assert response.status_code == 302 and "login" in response["Location"]
+    for role in ("editors", "moderators"):
+        client.force_login(institute_member(role, "landscape-learning-institute"))
+        refused = client.get(reverse("xapi_outbox"))  # Wagtail's answer: back to the dashboard, with a message
+        assert refused.status_code == 302 and refused["Location"] == "/admin/"
+        assert reverse("xapi_outbox") not in client.get("/admin/").content.decode()
+    client.force_login(admin_user)
+    page = client.get(reverse("xapi_outbox")).content.decode()
+    assert "LRS_URL is not set: no learning records are recorded or sent." in page
+    assert reverse("xapi_outbox") in client.get("/admin/").content.decode()
