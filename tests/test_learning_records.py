@@ -16,11 +16,12 @@ from django_tasks_db.models import DBTaskResult
 
 from curriculum.models import LessonPage
 from lms.progress.models import Enrolment
+from lms.progress.services import enrolment_create
 from lms.workshops.certification import workshop_certify
 from lms.workshops.documents import workshop_quizzes
 from lms.workshops.services import attendance_record, participant_add
 from lms.xapi.models import LearnerActor, OutboxStatement
-from lms.xapi.sending import outbox_send
+from lms.xapi.sending import batch_take, outbox_send
 from lms.xapi.tasks import send_learning_records
 from tests.helpers import build_course
 from tests.quiz_builder import demo_quiz, demo_right_answers, demo_wrong_answers, start, submit
@@ -182,19 +183,20 @@ def test_while_the_lrs_is_down_nothing_is_lost_and_the_outbox_drains_once_once_i
     assert [ids[str(row.statement_id)] for row in recorded] == [1, 1, 1]
 
 
-def test_wrong_credentials_keep_the_records_and_say_so_in_the_admin(lrs, settings, learner, short_course, client):
+def test_wrong_credentials_keep_the_records_and_say_so_in_the_log_and_the_admin(
+    lrs, settings, learner, short_course, client, admin_user, caplog
+):
     settings.LRS_PASSWORD = "not-the-password"  # noqa: S105
-    Enrolment.objects.filter(learner=learner).delete()
-    from lms.progress.services import enrolment_create
-
     enrolment_create(learner=learner, course=short_course)
-    report = outbox_send()
+    with caplog.at_level(logging.WARNING, logger="lms.xapi.sending"):
+        report = outbox_send()
     assert report.postponed == 1
+    (logged,) = caplog.records
+    assert logged.levelno == logging.ERROR and "the LRS refused the credentials (LRS_USERNAME" in logged.getMessage()
     (row,) = outbox()
     assert row.status == PENDING and "the LRS refused the credentials" in row.last_error and "401" in row.last_error
 
-    admin = type(learner).objects.create_superuser("root", "root@example.org", "pw-root-2045")
-    client.force_login(admin)
+    client.force_login(admin_user)
     page = client.get(reverse("xapi_outbox")).content.decode()
     assert f"Statements are sent to {lrs.url}/xAPI/statements." in page
     assert '<th scope="row">Waiting to be sent</th><td>1</td>' in page
@@ -205,11 +207,11 @@ def test_wrong_credentials_keep_the_records_and_say_so_in_the_admin(lrs, setting
     assert outbox_send().sent == 1
 
 
-def test_a_statement_the_lrs_refuses_is_marked_failed_alone_and_not_sent_again(lrs, learner, short_course, client):
-    from lms.progress.services import enrolment_create
-
+def test_a_statement_the_lrs_refuses_is_marked_failed_alone_and_not_sent_again(
+    lrs, learner, short_course, demo_course, client, admin_user
+):
     enrolment_create(learner=learner, course=short_course)
-    enrolment_create(learner=learner, course=demo_quiz("en").get_parent().get_parent().specific)
+    enrolment_create(learner=learner, course=demo_course)
     bad, good = outbox()
     del bad.statement["verb"]  # every statement has one
     bad.save()
@@ -225,8 +227,7 @@ def test_a_statement_the_lrs_refuses_is_marked_failed_alone_and_not_sent_again(l
     )
     assert outbox_send().sent == 0  # not tried again
 
-    admin = type(learner).objects.create_superuser("root", "root@example.org", "pw-root-2045")
-    client.force_login(admin)
+    client.force_login(admin_user)
     page = client.get(reverse("xapi_outbox")).content.decode()
     assert '<th scope="row">Refused by the LRS</th><td>1</td>' in page
     assert str(bad.statement_id) in page
@@ -258,9 +259,6 @@ def test_the_learners_page_only_queues_one_send_and_the_send_waits_for_an_lrs_th
 
 def test_a_sender_never_takes_statements_another_sender_holds(settings, learner, short_course):
     settings.LRS_URL = "http://127.0.0.1:9/xAPI/"
-    from lms.progress.services import enrolment_create
-    from lms.xapi.sending import batch_take
-
     enrolment_create(learner=learner, course=short_course)
     now = timezone.now()
     assert len(batch_take(now, 10)) == 1

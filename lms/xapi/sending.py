@@ -42,16 +42,22 @@ class SendReport:
     refused: int = 0
     postponed: int = 0
     error: str = ""  # why the last batch was postponed
+    needs_attention: bool = False  # and only someone can fix it (the credentials)
 
     def add(self, other: "SendReport") -> None:
         self.sent += other.sent
         self.refused += other.refused
         self.postponed += other.postponed
         self.error = other.error or self.error
+        self.needs_attention = other.needs_attention or self.needs_attention
 
 
 class _TryLater(Exception):
     """The LRS did not take the batch for a reason that is not the statements'."""
+
+    def __init__(self, reason: str, *, needs_attention: bool = False):
+        super().__init__(reason)
+        self.needs_attention = needs_attention
 
 
 class _Refused(Exception):
@@ -93,7 +99,7 @@ def _post(statements: list[dict]) -> None:
             raise _Refused(reason) from error
         if error.code in (401, 403):
             reason = f"the LRS refused the credentials (LRS_USERNAME, LRS_PASSWORD or LRS_AUTH): {reason}"
-        raise _TryLater(reason) from error
+        raise _TryLater(reason, needs_attention=error.code in (401, 403)) from error
     except (OSError, ValueError) as error:  # refused connection, timeout, DNS, TLS; a malformed LRS_URL
         raise _TryLater(f"the LRS could not be reached at {statements_url()}: {error}") from error
 
@@ -131,7 +137,7 @@ def _send(rows: list[OutboxStatement], now: datetime) -> SendReport:
             OutboxStatement.objects.filter(pk=row.pk).update(
                 next_try_at=now + retry_delay(row.attempts), last_error=str(error)
             )
-        return SendReport(postponed=len(rows), error=str(error))
+        return SendReport(postponed=len(rows), error=str(error), needs_attention=error.needs_attention)
     except _Refused as error:
         if len(rows) > 1:  # find which: the LRS refuses a whole batch for one bad statement
             report = SendReport()
@@ -160,7 +166,9 @@ def outbox_send(*, batch_size: int | None = None, max_batches: int = 100) -> Sen
         batch = _send(rows, now)
         report.add(batch)
         if batch.postponed:
-            logger.warning("Learning records wait for the LRS: %s", batch.error)
+            # An LRS down is logged as a warning at each try; credentials it refuses are an error (mailed to ADMINS).
+            level = logging.ERROR if batch.needs_attention else logging.WARNING
+            logger.log(level, "Learning records wait for the LRS: %s", batch.error)
             break
     return report
 
