@@ -150,7 +150,7 @@ def test_each_learning_event_reaches_ralph_as_an_xapi_statement(lrs, learner, le
     assert outbox_send().sent == 0
 
 
-def test_while_the_lrs_is_down_nothing_is_lost_and_the_outbox_drains_once_once_it_is_back(
+def test_while_the_lrs_is_down_nothing_is_lost_and_the_outbox_drains_once_it_is_back(
     lrs, learner_client, short_course, caplog
 ):
     lrs.stop()
