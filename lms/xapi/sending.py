@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Min, Q
+from django.db.models import F, Min
 from django.utils import timezone
 
 from lms.xapi.models import OutboxStatement
@@ -177,20 +177,3 @@ def next_try() -> datetime | None:
     return OutboxStatement.objects.filter(status=OutboxStatement.Status.PENDING).aggregate(Min("next_try_at"))[
         "next_try_at__min"
     ]
-
-
-def send_soon(run_after: datetime | None = None) -> None:
-    """Queue a send on the learning_records queue, unless one is queued already for that time or sooner."""
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult, get_date_max
-
-    from lms.xapi.tasks import send_learning_records
-
-    run_after = run_after or timezone.now()
-    waiting = DBTaskResult.objects.filter(
-        Q(run_after__lte=run_after) | Q(run_after=get_date_max()),  # the latter: queued to run at once
-        task_path=send_learning_records.module_path,
-        status=TaskResultStatus.READY,
-    )
-    if not waiting.exists():
-        send_learning_records.using(run_after=run_after).enqueue()

@@ -24,6 +24,7 @@ from wagtail.models import Page
 
 from lms.records import create_or_read_back
 from lms.xapi.models import LearnerActor, OutboxStatement
+from lms.xapi.tasks import send_soon
 
 ADL_VERBS = "http://adlnet.gov/expapi/verbs/"
 ADL_ACTIVITIES = "http://adlnet.gov/expapi/activities/"
@@ -177,8 +178,6 @@ def send_after_commit() -> None:
     however many statements it wrote (Django keeps the transaction's on-commit callbacks in run_on_commit, as its
     own captureOnCommitCallbacks reads them). Robust: a queue that cannot be reached loses nothing (the outbox row
     is committed, and the next send takes it) and never fails the learner's page."""
-    from lms.xapi.sending import send_soon
-
     if connection.in_atomic_block and any(callback is send_soon for _ids, callback, *_ in connection.run_on_commit):
         return
     transaction.on_commit(send_soon, robust=True)
