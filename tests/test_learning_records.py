@@ -18,6 +18,7 @@ from curriculum.models import LessonPage
 from lms.progress.models import Enrolment
 from lms.progress.services import enrolment_create
 from lms.workshops.certification import workshop_certify
+from lms.workshops.claims import claim_into_account
 from lms.workshops.documents import workshop_quizzes
 from lms.workshops.services import attendance_record, participant_add
 from lms.xapi.models import LearnerActor, OutboxStatement
@@ -293,3 +294,14 @@ def test_only_site_administrators_see_the_outbox(client, institute_member, admin
     page = client.get(reverse("xapi_outbox")).content.decode()
     assert "LRS_URL is not set: no learning records are recorded or sent." in page
     assert reverse("xapi_outbox") in client.get("/admin/").content.decode()
+
+
+def test_a_claim_into_an_account_keeps_the_held_accounts_records_waiting(settings, learner):
+    settings.LRS_URL = "http://127.0.0.1:9/xAPI/"
+    workshop = make_workshop()
+    (held,) = add_people(workshop, names=["Wanjiru"])
+    attendance_record(session=workshop.sessions.get(number=1), statuses={held: "present"}, recorded_by=None)
+    waiting = outbox()
+    assert [row.verb for row in waiting] == ["attended"] and waiting[0].learner == held.learner
+    claim_into_account(participant_pk=held.pk, code=held.claim_code, learner=learner)  # the held account goes
+    assert [(row.statement_id, row.learner) for row in outbox()] == [(waiting[0].statement_id, learner)]

@@ -173,6 +173,13 @@ def record_attended(*, participant, session) -> OutboxStatement | None:
     )
 
 
+def outbox_move(*, source, target) -> None:
+    """A held account's statements not yet sent, kept for the account its records move into (it is deleted next).
+    They keep the actor they were written with: the LRS may have stored one already, and a resend must be the
+    same statement."""
+    OutboxStatement.objects.filter(learner=source).exclude(status=OutboxStatement.Status.SENT).update(learner=target)
+
+
 def send_after_commit() -> None:
     """Ask the learning_records queue to send the outbox once this transaction commits: once per transaction,
     however many statements it wrote (Django keeps the transaction's on-commit callbacks in run_on_commit, as its
