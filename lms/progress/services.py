@@ -17,15 +17,19 @@ from lms.certificates.services import certificate_issue
 from lms.progress.models import Enrolment, LessonProgress
 from lms.progress.selectors import CourseProgress, course_progress
 from lms.records import create_or_read_back
+from lms.xapi import statements as xapi
 
 logger = logging.getLogger(__name__)
 
 
 def enrolment_create(*, learner, course: CoursePage) -> Enrolment:
     """Enrol, or resume a course the learner had left. Enrolling twice changes nothing."""
-    enrolment, _created = create_or_read_back(
-        Enrolment, unique={"learner": learner, "course_key": course.translation_key}
-    )
+    with xapi.event_transaction():
+        enrolment, created = create_or_read_back(
+            Enrolment, unique={"learner": learner, "course_key": course.translation_key}
+        )
+        if created:
+            xapi.record_registered(learner=learner, course=course)
     if enrolment.left_at is not None:
         enrolment.left_at = None
         enrolment.save(update_fields=["left_at"])
@@ -86,7 +90,12 @@ def item_complete(*, learner, item: Page) -> LessonProgress:
     enrolment_create(learner=learner, course=course)
     progress = lesson_start(learner=learner, lesson=item, course=course)
     if progress.completed_at is None:
-        LessonProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(completed_at=timezone.now())
+        with xapi.event_transaction():
+            marked = LessonProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(
+                completed_at=timezone.now()
+            )
+            if marked and isinstance(item, LessonPage):  # a quiz passed tells of itself (lms.quizzes.services)
+                xapi.record_completed(learner=learner, page=item, course_key=course.translation_key)
         progress.refresh_from_db()
         if course_is_complete(learner=learner, course=course):
             course_complete_or_defer(learner=learner, course=course, language=item.locale.language_code)
@@ -109,10 +118,19 @@ def course_complete(*, learner, course: CoursePage, language: str) -> Certificat
     """Every lesson done and every quiz passed: the enrolment is complete and the certificate issued, once, in one
     transaction (an enrolment is never marked complete without its certificate)."""
     with transaction.atomic():
-        Enrolment.objects.filter(learner=learner, course_key=course.translation_key, completed_at__isnull=True).update(
-            completed_at=timezone.now()
-        )
+        enrolment_mark_completed(learner=learner, course=course)
         return certificate_issue(learner=learner, course=course, language=language)
+
+
+def enrolment_mark_completed(*, learner, course: CoursePage) -> bool:
+    """Mark the learner's enrolment complete (once: False if it was already), in the caller's transaction, which
+    issues the certificate."""
+    marked = Enrolment.objects.filter(
+        learner=learner, course_key=course.translation_key, completed_at__isnull=True
+    ).update(completed_at=timezone.now())
+    if marked:
+        xapi.record_completed(learner=learner, page=course, course_key=course.translation_key)
+    return bool(marked)
 
 
 def course_complete_or_defer(*, learner, course: CoursePage, language: str) -> Certificate | None:

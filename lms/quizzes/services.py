@@ -14,6 +14,7 @@ from curriculum.selectors.tree import course_of
 from lms.progress import services as progress_services
 from lms.quizzes.models import QuestionAnswer, QuizAttempt
 from lms.records import create_or_read_back
+from lms.xapi import statements as xapi
 
 # PostgreSQL cannot store it (in text or JSON); invisible, it can come with pasted text.
 NUL = "\x00"
@@ -156,6 +157,7 @@ def attempt_submit(
         attempt.submitted_at = timezone.now()
         attempt.draft = known
         attempt.save(update_fields=["score", "passed", "submitted_at", "draft"])
+        xapi.record_graded(attempt=attempt, quiz=quiz)
     _record_progress(attempt, quiz)
     return SubmitResult(attempt)
 
@@ -178,5 +180,6 @@ def attempt_record_score(*, attempt: QuizAttempt, score: Decimal, quiz: QuizPage
         attempt.passed = attempt.score >= quiz_version(attempt, quiz).pass_mark
         attempt.submitted_at = timezone.now()
         attempt.save(update_fields=["score", "passed", "submitted_at"])
+        xapi.record_graded(attempt=attempt, quiz=quiz)
     _record_progress(attempt, quiz)
     return SubmitResult(attempt)

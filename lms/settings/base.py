@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "lms.workshops",
     "lms.offline",
     "lms.backup",
+    "lms.xapi",
     "django_tasks",
     "django_tasks_db",
     "curriculum",
@@ -247,6 +248,20 @@ TASKS = {
         else "django_tasks.backends.immediate.ImmediateBackend",
     },
 }
+
+# Learning records out (README "Learning records (xAPI)"): with LRS_URL set (the LRS's xAPI endpoint, such as
+# https://lrs.example.org/xAPI/), every enrolment, completion, graded quiz and workshop attendance leaves an xAPI
+# statement in an outbox (lms.xapi), which the "learning_records" queue sends; unset, nothing is recorded.
+# Credentials: LRS_USERNAME and LRS_PASSWORD (HTTP Basic), or LRS_AUTH, the whole Authorization header's value.
+LRS_URL = os.environ.get("LRS_URL", "").strip()
+LRS_USERNAME = os.environ.get("LRS_USERNAME", "")
+LRS_PASSWORD = os.environ.get("LRS_PASSWORD", "")
+LRS_AUTH = os.environ.get("LRS_AUTH", "")
+LRS_TIMEOUT_SECONDS = float(os.environ.get("LRS_TIMEOUT_SECONDS", "10"))
+LRS_BATCH_SIZE = int(os.environ.get("LRS_BATCH_SIZE", "50"))
+# Always in the database queue, never immediate: a learner's page must not wait for the LRS (or fail with it). A
+# `db_worker --backend learning_records` process sends, or cron runs `manage.py send_learning_records`.
+TASKS["learning_records"] = {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "progress:dashboard"

@@ -18,8 +18,7 @@ from lms.certificates.models import Certificate
 from lms.certificates.services import certificate_html, certificate_issue
 from lms.pdf.render import render_pdf_of_documents
 from lms.pdf.store import pdf_exists, pdf_lease, pdf_open, pdf_queue, pdf_save, pdf_unqueue
-from lms.progress.models import Enrolment
-from lms.progress.services import enrolment_create
+from lms.progress.services import enrolment_create, enrolment_mark_completed
 from lms.workshops.documents import older_files_remove, workshop_folder
 from lms.workshops.models import CertificatePack, Participant, Workshop
 from lms.workshops.rules import workshop_completions
@@ -59,9 +58,7 @@ def workshop_certify(*, workshop: Workshop) -> list[Certificate]:
         with transaction.atomic():
             # The course is complete for them: enrolled (so it shows in "My learning") and marked completed.
             enrolment_create(learner=participant.learner, course=course)
-            Enrolment.objects.filter(
-                learner=participant.learner, course_key=workshop.course_key, completed_at__isnull=True
-            ).update(completed_at=timezone.now())
+            enrolment_mark_completed(learner=participant.learner, course=course)
             issued.append(
                 certificate_issue(
                     learner=participant.learner,

@@ -20,6 +20,7 @@ from lms.certificates.services import certificate_revoke
 from lms.progress.models import Enrolment, LessonProgress
 from lms.quizzes.models import QuizAttempt
 from lms.workshops.models import Attendance, PaperResult, Participant, new_claim_code
+from lms.xapi import statements as xapi
 
 CLAIM_CODE_LENGTH = 10
 
@@ -131,6 +132,7 @@ def records_move(*, source, target, language: str) -> None:
     """Every learning record of `source` (a held account) into `target`, keeping each unique constraint."""
     _move_participations(source, target)
     _move_attempts(source, target)
+    xapi.outbox_move(source=source, target=target)
     for model, key, merge in (
         (LessonProgress, "lesson_key", _progress_merge),
         (Enrolment, "course_key", _enrolment_merge),

@@ -24,6 +24,7 @@ from lms.workshops.models import (
     WorkshopSession,
     new_claim_code,
 )
+from lms.xapi import statements as xapi
 
 
 def _held_account(name: str):
@@ -150,6 +151,7 @@ def attendance_record(*, session: WorkshopSession, statuses: dict[Participant, s
             before = _status_write(session=session, participant=participant, status=status, recorded_by=recorded_by)
             changed += before != status
             if status in ATTENDED and before not in ATTENDED:
+                xapi.record_attended(participant=participant, session=session)
                 for lesson in lessons:
                     progress_services.item_complete(learner=participant.learner, item=lesson)
     return changed
