@@ -148,10 +148,10 @@ def hand_counted_scene() -> Scene:
     return Scene(learners, courses, institutes, landscapes, workshop)
 
 
-def bulk_records(count: int, *, start: int = 0) -> None:
-    """`count` more learners' records, written with bulk_create: half the learners in each demo course (two
-    enrolments each), every third one completed and certified, every one with a lesson record, in landscapes, groups
-    and months that vary."""
+def bulk_records(count: int, *, start: int = 0, lessons: int = 1) -> None:
+    """`count` more enrolments, written with bulk_create: `count` / 2 learners enrolled in both demo courses, every
+    third one completed and certified, `lessons` lesson records per enrolment, in landscapes, groups and months that
+    vary."""
     User = get_user_model()
     courses, institutes = demo_courses()
     landscapes = [demo_landscape(key) for key in ("mau-forest", "mantaro", "sumatra-peatlands")]
@@ -182,7 +182,10 @@ def bulk_records(count: int, *, start: int = 0) -> None:
                     learner=user, course_key=course.translation_key, completed_at=noon(1 + index % 12) if done else None
                 )
             )
-            records.append(LessonProgress(learner=user, course_key=course.translation_key, lesson_key=uuid.uuid4()))
+            records.extend(
+                LessonProgress(learner=user, course_key=course.translation_key, lesson_key=uuid.uuid4())
+                for _lesson in range(lessons)
+            )
             if done:
                 certificates.append(
                     Certificate(

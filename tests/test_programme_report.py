@@ -262,19 +262,19 @@ def test_institute_staff_see_only_their_institute(scene, client):
     editor = make_institute_member("editors", SECOND_INSTITUTE)
     client.force_login(editor)
     screen = screen_cells(client.get(REPORT, {"by": "institute"}))
-    assert [row[0] for row in screen[1:]] == ["Sahel Restoration Centre", "All"]
+    assert [row[0] for row in screen[1:]] == ["Sahel Restoration Centre", "Total"]
     assert screen[-1][1:4] == ["<5", "0", "0"]  # three learners of the Sahel course, none of the other institute's
     other = str(scene.institutes["five"].translation_key)
     tampered = client.get(REPORT, {"institute": other, "by": "institute"})
     assert tampered.status_code == 400 and "Select a valid choice" in tampered.content.decode()
     assert "Landscape Learning Institute" not in "".join(cell for row in screen_cells(tampered) for cell in row)
     export = client.get(reverse("programme_export", args=["csv"]), {"by": "course"})
-    assert [row[0] for row in csv_cells(export)[1:]] == [scene.courses["farmer"].title, "All"]
+    assert [row[0] for row in csv_cells(export)[1:]] == [scene.courses["farmer"].title, "Total"]
     moderator = make_institute_member("moderators", FIRST_INSTITUTE)
     client.force_login(moderator)
     assert [row[0] for row in screen_cells(client.get(REPORT, {"by": "institute"}))[1:]] == [
         "Landscape Learning Institute",
-        "All",
+        "Total",
     ]
 
 
@@ -282,7 +282,7 @@ def test_programme_managers_and_administrators_see_every_institute(scene, client
     for user in (programme_manager, admin_user):
         client.force_login(user)
         screen = screen_cells(client.get(REPORT, {"by": "institute"}))
-        assert [row[0] for row in screen[1:]] == ["Landscape Learning Institute", "Sahel Restoration Centre", "All"]
+        assert [row[0] for row in screen[1:]] == ["Landscape Learning Institute", "Sahel Restoration Centre", "Total"]
         assert screen[-1][1] == "7"
         assert b'"/admin/programme/"' in client.get("/admin/").content  # the menu item (in the sidebar's data)
 

@@ -405,5 +405,5 @@ def programme_table(scope: Scope, dimension: str, language: str) -> ReportTable:
         for key in keys
     ]
     rows.sort(key=lambda row: _sort_key(dimension, row.key, row.label))
-    total = ReportRow(None, _("All"), _totals(scope))
+    total = ReportRow(None, _("Total"), _totals(scope))
     return ReportTable(dimension, rows, total)

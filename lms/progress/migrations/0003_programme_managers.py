@@ -28,6 +28,10 @@ class Migration(migrations.Migration):
         ("progress", "0002_offline_actions"),
         ("wagtailadmin", "0001_create_admin_access_permissions"),
         ("auth", "0012_alter_user_first_name_max_length"),
+        # After Wagtail's migrations that give every admin group the "choose" permission on images and documents:
+        # this group reads a report and needs none.
+        ("wagtaildocs", "0011_add_choose_permissions"),
+        ("wagtailimages", "0023_add_choose_permissions"),
     ]
 
     operations = [
