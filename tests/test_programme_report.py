@@ -19,6 +19,7 @@ from wagtail.users.models import UserProfile
 from curriculum.i18n import country_name
 from curriculum.models import Landscape
 from lms.progress.programme import DIMENSIONS, MEASURES, programme_table, report_scope
+from lms.workshops.models import Workshop
 from tests.helpers import FIRST_INSTITUTE, SECOND_INSTITUTE, make_institute_member
 from tests.programme_scene import bulk_records, hand_counted_scene
 
@@ -356,3 +357,33 @@ def test_a_learner_gives_their_landscape_group_and_gender_in_their_profile(learn
     assert response.status_code == 302
     learner.refresh_from_db()
     assert (learner.landscape, learner.stakeholder_group, learner.gender) == (mantaro, "ngo", "")
+
+
+def test_a_workshop_is_held_in_a_landscape_shown_with_its_terraso_link(client, demo_course):
+    from curriculum.demo.loader import demo_landscape
+
+    mau = demo_landscape("mau-forest")
+    client.force_login(make_institute_member("facilitators", FIRST_INSTITUTE))
+    form = client.get("/fr/workshops/new/").content.decode()
+    assert "Complexe forestier de la Mau (Kenya)" in form
+    response = client.post(
+        "/fr/workshops/new/",
+        {
+            "course": str(demo_course.translation_key),
+            "title": "Narok",
+            "language": "sw",
+            "place": "Narok, Kenya",
+            "landscape": mau.pk,
+            "starts_on": "2030-03-02",
+            "ends_on": "2030-03-04",
+            "sessions_required": "0",
+        },
+    )
+    assert response.status_code == 302
+    workshop = Workshop.objects.get(title="Narok")
+    assert workshop.landscape == mau
+    page = client.get(f"/fr/workshops/{workshop.pk}/").content.decode()
+    assert (
+        '<a href="https://app.terraso.org/landscapes/mau-forest-complex" rel="noopener">'
+        "Complexe forestier de la Mau</a>" in page
+    )

@@ -22,3 +22,13 @@ def landscape_names(language_code: str) -> dict:
 def default_landscapes():
     """The default-language rows, which records point at."""
     return Landscape.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
+
+
+def landscape_in_language(landscape, language_code: str):
+    """The landscape's translation into `language_code` if it has one, else the row itself (one query)."""
+    if landscape is None:
+        return None
+    translated = Landscape.objects.filter(
+        translation_key=landscape.translation_key, locale__language_code=language_code
+    ).first()
+    return translated or landscape

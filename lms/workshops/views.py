@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
+from curriculum.selectors.landscapes import landscape_in_language
 from curriculum.selectors.languages import pages_in_language
 from curriculum.selectors.structure import quiz_revision_live_on
 from lms.progress import charts
@@ -120,6 +121,7 @@ def detail(request, workshop_id):
         {
             "workshop": workshop,
             "course_title": selectors.course_title(workshop.course_key, language),
+            "landscape": landscape_in_language(workshop.landscape, language),
             "grid": grid,
             "sessions": sessions,
             "quizzes": [column for column in grid.columns if column.kind == "quiz"],
