@@ -1,8 +1,9 @@
 """The programme report's bar chart, drawn as SVG on the server beside its table (no JavaScript).
 
 Readable in black and white: each measure has its own fill pattern (solid, hatched, dotted) named in the legend,
-and every bar carries its figure as text. A figure printed "<5" is drawn as a dashed outline five units long, so the
-chart tells no more than the table. Coordinates leave here as strings (the template engine would write "160,5").
+and every bar carries its figure as text. A figure printed "<5" is drawn as a dashed outline 2.5 units long (halfway
+between 0 and 5), so the chart tells no more than the table. Coordinates leave here as strings (the template engine
+would write "160,5").
 """
 
 from dataclasses import dataclass
@@ -41,13 +42,16 @@ def _number(value: float) -> str:
     return f"{value:.1f}"
 
 
+def _drawn(measure: str, value: int | None) -> float:
+    """The length a figure is drawn at: a suppressed one ("<5") halfway to five, whatever it is."""
+    if shown(measure, value).startswith("<"):
+        return SMALLEST_SHOWN / 2
+    return value or 0
+
+
 def programme_chart(table: ReportTable) -> dict:
     """Bars of enrolments, completions and certificates per row of the table (its total row left out)."""
-    values = [
-        SMALLEST_SHOWN if shown(measure, row.figures.get(measure)).startswith("<") else row.figures.get(measure) or 0
-        for row in table.rows
-        for measure in CHARTED
-    ]
+    values = [_drawn(measure, row.figures.get(measure)) for row in table.rows for measure in CHARTED]
     scale = BAR_SPACE / max([*values, 1])
     groups = []
     y = LEGEND_HEIGHT
@@ -58,7 +62,7 @@ def programme_chart(table: ReportTable) -> dict:
         for measure in CHARTED:
             text = shown(measure, row.figures.get(measure))
             suppressed = text.startswith("<")
-            value = SMALLEST_SHOWN if suppressed else row.figures.get(measure) or 0
+            value = _drawn(measure, row.figures.get(measure))
             width = max(value * scale, 1 if value else 0)
             bars.append(
                 Bar(

@@ -112,6 +112,9 @@ class ProgrammeReportView(ProgrammeAccessMixin, WagtailAdminTemplateMixin, Templ
     page_title = gettext_lazy("Programme")
     header_icon = "table"
 
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
     def get(self, request, *args, **kwargs):
         table = self.table()
         context = self.get_context_data(form=self.form, table=table)
