@@ -342,6 +342,7 @@ def test_a_learner_gives_their_landscape_group_and_gender_in_their_profile(learn
 
     page = learner_client.get("/fr/accounts/profile/").content.decode()
     assert "Bassin du fleuve Mantaro (Pérou)" in page  # named in the learner's language
+    assert page.count('<option value="" selected>Non indiqué</option>') == 3  # landscape, group, gender: optional
     mantaro = demo_landscape("mantaro")
     response = learner_client.post(
         "/en/accounts/profile/",

@@ -13,13 +13,14 @@ from wagtail.admin.forms.auth import PasswordResetForm as WagtailPasswordResetFo
 
 from curriculum.selectors.landscapes import default_landscapes, landscape_names
 from lms.accounts import backends
-from lms.accounts.models import EMAIL_TAKEN
+from lms.accounts.models import EMAIL_TAKEN, Gender, StakeholderGroup
 from lms.accounts.ratelimit import PASSWORD_RESET_REQUESTS
 from lms.pdf.fonts import validate_printable_name
 
 User = get_user_model()
 
 EMAIL_OF_ANOTHER_ACCOUNT = _("Another account already uses this email address.")
+NOT_GIVEN = _("Not given")  # an optional profile answer left out
 
 
 def too_many_attempts_message(seconds: int) -> str:
@@ -178,7 +179,7 @@ class LandscapeChoiceField(forms.ModelChoiceField):
     """A landscape (the default-language row records point at), named in the visitor's language."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("empty_label", _("Not given"))
+        kwargs.setdefault("empty_label", NOT_GIVEN)
         kwargs["queryset"] = default_landscapes()
         super().__init__(**kwargs)
         self._names = None
@@ -214,6 +215,8 @@ class ProfileForm(forms.ModelForm):
         self.user = request.user
         self.stored_email = self.user.email
         require_email_and_name(self)
+        for name, choices in (("stakeholder_group", StakeholderGroup.choices), ("gender", Gender.choices)):
+            self.fields[name].choices = [("", NOT_GIVEN), *choices]
 
     def clean_email(self):
         email = normalised_email(self)

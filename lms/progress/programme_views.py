@@ -92,7 +92,7 @@ class ProgrammeAccessMixin:
         if not can_see_programme_report(request.user):
             raise PermissionDenied
         self.form = ProgrammeFilterForm(
-            request.GET or None,
+            request.GET,  # every field is optional: no filter at all is a valid form
             institutes=list(institutes_in_programme_report(request.user)),
             language=translation.get_language(),
         )
@@ -100,10 +100,8 @@ class ProgrammeAccessMixin:
 
     def table(self):
         """The table the filters ask for, or None when they are invalid."""
-        if self.form.is_bound and not self.form.is_valid():
+        if not self.form.is_valid():
             return None
-        if not self.form.is_bound:
-            self.form.cleaned_data = {}
         return programme_table(self.form.scope(), self.form.dimension, translation.get_language())
 
 
