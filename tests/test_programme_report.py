@@ -388,3 +388,22 @@ def test_a_workshop_is_held_in_a_landscape_shown_with_its_terraso_link(client, d
         '<a href="https://app.terraso.org/landscapes/mau-forest-complex" rel="noopener">'
         "Complexe forestier de la Mau</a>" in page
     )
+
+
+def test_the_demo_has_people_and_a_workshop_in_its_landscapes(db, client, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("demo_accounts", stdout=StringIO())
+    call_command("demo_workshop", stdout=StringIO())
+    User = get_user_model()
+    assert User.objects.get(email="learner.mantaro@example.org").landscape.name == "Mantaro River Basin"
+    assert Workshop.objects.get(title__contains="cinq éléments").landscape.name == "Inner Niger Delta"
+    manager = User.objects.get(email="programme@example.org")
+    assert list(manager.groups.values_list("name", flat=True)) == [settings.PROGRAMME_MANAGERS_GROUP]
+    client.force_login(manager)
+    rows = {row[0]: row for row in screen_cells(client.get(REPORT, {"by": "landscape"}))[1:]}
+    assert {"Mau Forest Complex", "Mantaro River Basin", "South Sumatra Peatlands", "Inner Niger Delta"} <= set(rows)
+    assert rows["Inner Niger Delta"][-1] == "8"  # the Ségou workshop's participants
