@@ -238,3 +238,24 @@ def test_lists_are_separated_the_way_the_language_writes_them(client):
     assert re.search(r"</a>\u060c <a [^>]*hreflang=", arabic), "Arabic joins the offered languages with ،"
     portuguese = client.get(lesson_in("pt", 2, 1).url).content.decode()
     assert re.search(r"</a>, <a [^>]*hreflang=", portuguese) and "\u060c" not in portuguese
+
+
+def test_the_server_error_page_apologises_in_every_shipped_language():
+    """templates/500.html is static (no database, no translation machinery when things fail): a paragraph per
+    language, each marked with its language, Arabic right to left."""
+    from django.conf import settings
+
+    class Paragraphs(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.found = {}
+
+        def handle_starttag(self, tag, attrs):
+            attributes = dict(attrs)
+            if tag == "p" and "lang" in attributes:
+                self.found[attributes["lang"]] = attributes
+
+    parser = Paragraphs()
+    parser.feed((Path(settings.BASE_DIR) / "templates" / "500.html").read_text())
+    assert set(parser.found) == {code for code, _name in settings.LANGUAGES}
+    assert parser.found["ar"].get("dir") == "rtl"

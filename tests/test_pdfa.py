@@ -43,3 +43,22 @@ def test_the_check_finds_a_pdf_that_claims_nothing():
 @pytest.mark.parametrize("language", [language for language, _name in settings.LANGUAGES])
 def test_every_language_s_workbook_keeps_the_pdfa_rules(module_one_workbooks, language):
     assert pdfa_problems(module_one_workbooks[language]) == []
+
+
+def test_every_picture_of_a_workbook_and_a_certificate_is_described_in_the_pdf_structure(demo_course, caplog):
+    """Tagged PDFs give each figure its words for a screen reader: WeasyPrint names an image whose alt is empty (the
+    QR codes of videos and documents, the institute's logo and signature) as an error, and its figure has none."""
+    import logging
+
+    from curriculum.models import ModulePage
+    from lms.workbooks.services import FACILITATOR, WorkbookOrder, workbook_build
+
+    module = ModulePage.objects.child_of(demo_course).order_by("path").first()
+    learner = get_user_model().objects.create_user(
+        "alt@example.org", "alt@example.org", "pw-alt-2045", display_name="Awa Traoré", preferred_language="fr"
+    )
+    certificate = certificates.certificate_issue(learner=learner, course=demo_course, language="fr")
+    with caplog.at_level(logging.ERROR, logger="weasyprint"):
+        workbook_build(WorkbookOrder(page_key=module.translation_key, language="fr", edition=FACILITATOR))
+        certificates.certificate_render_pdf(certificate, "fr")
+    assert [record.getMessage()[:120] for record in caplog.records if "alt" in record.getMessage()] == []

@@ -858,3 +858,18 @@ def test_every_workshop_address_names_its_workshop_and_participant_alike():
     for pattern in urlpatterns:
         assert set(pattern.pattern.converters) <= {"workshop_id", "participant_id", "fmt", "code"}, pattern.name
     assert {"workshop_id", "participant_id"} <= {name for pattern in urlpatterns for name in pattern.pattern.converters}
+
+
+def test_the_course_title_is_marked_with_its_language_where_the_course_is_not_translated(world, fac):
+    """On the Indonesian site the course shows its English source: its title says so (lang="en"); on the French
+    site, where it is translated, it carries no mark."""
+    from wagtail.models import Page
+
+    for page in ("", "detail"):
+        indonesian = fac.get("/id/workshops/" if not page else url(world, page, language="id"))
+        assert indonesian.status_code == 200
+        assert f'lang="en">{world.course.title}<' in text(indonesian)
+    french_title = Page.objects.get(translation_key=world.course.translation_key, locale__language_code="fr").title
+    french = text(fac.get(url(world, "detail", language="fr")))
+    first_words = french_title.split(":")[0].strip()  # the page typesets the French colon's space
+    assert re.search(rf"<dd>{re.escape(first_words)}", french), "the translated title needs no mark"

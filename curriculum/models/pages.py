@@ -77,23 +77,40 @@ class HomePage(Page):
         add_page_reads(page=self, request=request, context=context)
         return context
 
+    @property
+    def localized(self):
+        """This home page in the active language, as Wagtail's `localized` (the live translation, else itself),
+        without the two queries Wagtail makes for it on every page request (curriculum.routing)."""
+        from curriculum.routing import localized_home_page
+
+        return localized_home_page(self)
+
+    # Deeper than any address of the tree (home, catalogue, section, course, module, lesson): walked Wagtail's way.
+    LONGEST_ADDRESS = 12
+
     def route(self, request, path_components):
-        """The page at an address below this home page, found by its url_path in two queries (the page, then its
-        specific row), where Wagtail walks the tree two queries per level (ten for a lesson).
+        """The page at an address below this home page and the pages above it, found by their url_paths in one
+        query, then the page's specific row: Wagtail walks the tree two queries per level (ten for a lesson), and a
+        page's breadcrumbs read its ancestors once more.
 
         It gives what Wagtail's walk gives (the page, if live; a page above it need not be) as long as no page type
         routes its own sub-addresses: an address no page has, or a page of such a type, goes the walk's way."""
-        if not path_components:
+        if not path_components or len(path_components) > self.LONGEST_ADDRESS:
             return super().route(request, path_components)
-        url_path = self.url_path + "/".join(path_components) + "/"
-        found = Page.objects.filter(
-            url_path=url_path, depth=self.depth + len(path_components), path__startswith=self.path
-        ).first()
-        found = found and found.specific
+        url_paths = [
+            self.url_path + "/".join(path_components[:level]) + "/" for level in range(1, len(path_components) + 1)
+        ]
+        trail = list(Page.objects.filter(url_path__in=url_paths, path__startswith=self.path).order_by("path"))
+        complete = [page.url_path for page in trail] == url_paths and all(
+            page.depth == self.depth + level for level, page in enumerate(trail, start=1)
+        )
+        found = trail[-1].specific if complete else None
         if found is None or type(found).route is not Page.route:
             return super().route(request, path_components)
         if not found.live:
             raise Http404
+        if isinstance(found, CurriculumPage):
+            found.__dict__["breadcrumbs"] = [page for page in [self, *trail[:-1]] if page.depth > 1]
         return RouteResult(found)
 
 

@@ -28,3 +28,17 @@ def next_structure_generation() -> None:
 def structure_generation() -> int:
     """The number every cached read of the page tree is keyed by."""
     return cache.get_or_set(GENERATION, _fresh_generation, None)
+
+
+_kept_in_process: dict[str, tuple[int, object]] = {}
+
+
+def kept_per_generation(name: str, compute):
+    """`compute()`, kept in this process until the structure generation moves on: for what every request reads and
+    almost never changes (the sites, their home pages, the locales), where even a cache round trip per item would
+    cost more than the query. Each process rebuilds it once after a change; the generation itself is shared."""
+    generation = structure_generation()
+    kept = _kept_in_process.get(name)
+    if kept is None or kept[0] != generation:
+        kept = _kept_in_process[name] = (generation, compute())
+    return kept[1]

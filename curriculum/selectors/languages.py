@@ -7,10 +7,19 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import QuerySet
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from curriculum.i18n import language_name, shipped_language_codes
-from curriculum.selectors.generation import structure_generation
+from curriculum.selectors.generation import kept_per_generation, structure_generation
+
+
+def locale_language(locale_id: int) -> str:
+    """The language code of a locale, by its id, without a query per page (or per request): the locales, read once
+    per process and structure generation (a locale added or changed moves the generation on, curriculum.signals)."""
+    codes = kept_per_generation("locale-languages", lambda: dict(Locale.objects.values_list("pk", "language_code")))
+    if locale_id not in codes:  # made since they were read, in this very request
+        codes.update(Locale.objects.values_list("pk", "language_code"))
+    return codes[locale_id]
 
 
 def content_languages(pages: Iterable[Page]) -> dict[int, str]:
@@ -23,20 +32,17 @@ def content_languages(pages: Iterable[Page]) -> dict[int, str]:
         else {}
     )
     return {
-        page.pk: source_language.get(page.alias_of_id) if page.alias_of_id else page.locale.language_code
+        page.pk: source_language.get(page.alias_of_id) if page.alias_of_id else locale_language(page.locale_id)
         for page in pages
     }
 
 
 def with_content_languages(pages: Iterable[Page]) -> list[tuple[Page, str]]:
-    """Each page beside the language its text is written in, in one query however many (a breadcrumb trail): the
-    locale of the page itself, or of its source when it is an alias."""
+    """Each page beside the language its text is written in (content_languages): in one query however many (a
+    breadcrumb trail), none when no page is an alias."""
     pages = list(pages)
-    if not pages:
-        return []
-    shown = {page.alias_of_id or page.pk for page in pages}
-    languages = dict(Page.objects.filter(pk__in=shown).values_list("pk", "locale__language_code"))
-    return [(page, languages[page.alias_of_id or page.pk]) for page in pages]
+    languages = content_languages(pages)
+    return [(page, languages[page.pk]) for page in pages]
 
 
 def content_language(page: Page) -> str:

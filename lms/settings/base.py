@@ -56,6 +56,7 @@ MIDDLEWARE = [
     # Public pages as an anonymous visitor sees them, from the cache, before sessions, CSRF and authentication are
     # looked at (lms.anonymous_pages); below ConditionalGetMiddleware, which answers 304 from the kept ETag.
     "lms.anonymous_pages.AnonymousPageCacheMiddleware",
+    "curriculum.routing.KnownSiteMiddleware",  # the request's Wagtail site without a query (curriculum.routing)
     "lms.middleware.NulCharacterMiddleware",  # before sessions: it drops a session cookie holding a NUL
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.middleware.LanguageMiddleware",

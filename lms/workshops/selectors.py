@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from curriculum.models import CoursePage, QuizPage
+from curriculum.models import QuizPage
 from curriculum.permissions import WORKSHOP_ROLES, institute_keys_of
-from curriculum.selectors.languages import live_page, pages_in_language
+from curriculum.selectors.languages import content_languages, live_page, pages_in_language
 from curriculum.selectors.structure import course_structures
 from curriculum.typography import typeset_plain_text
 from lms.certificates.models import Certificate
@@ -90,9 +90,12 @@ def course_items(course_key: uuid.UUID, language_code: str) -> list[ModuleChoice
     return groups
 
 
-def course_title(course_key: uuid.UUID, language_code: str) -> str:
-    course = live_page(CoursePage, course_key, language_code)
-    return course.title if course else ""
+def course_titles(course_keys, language_code: str) -> dict[uuid.UUID, tuple[str, str]]:
+    """Each course's title as the language's site shows it, and the language it is written in (its source's while
+    the course is not translated), so that the page marks it with that language."""
+    pages = pages_in_language(Page, set(course_keys), language_code)
+    languages = content_languages(pages.values())
+    return {key: (page.title, languages[page.pk]) for key, page in pages.items()}
 
 
 def workshop_quiz(workshop: Workshop, quiz_key: uuid.UUID) -> QuizPage | None:

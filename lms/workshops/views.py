@@ -18,10 +18,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
-from wagtail.models import Page
 
 from curriculum.selectors.landscapes import landscape_in_language
-from curriculum.selectors.languages import pages_in_language
 from curriculum.selectors.structure import quiz_revision_live_on
 from lms.progress import charts
 from lms.quizzes.services import quiz_at_revision
@@ -48,19 +46,14 @@ def _workshop(request, workshop_id):
     return selectors.workshop_of(request.user, workshop_id)
 
 
-def _course_titles(workshops, language):
-    pages = pages_in_language(Page, {workshop.course_key for workshop in workshops}, language)
-    return {key: page.title for key, page in pages.items()}
-
-
 @_facilitator
 def index(request):
     workshops = list(selectors.workshops_of(request.user).order_by("-starts_on", "title"))
-    titles = _course_titles(workshops, translation.get_language())
+    titles = selectors.course_titles([workshop.course_key for workshop in workshops], translation.get_language())
     return render(
         request,
         "lms/workshops/index.html",
-        {"workshops": [(workshop, titles.get(workshop.course_key, "")) for workshop in workshops]},
+        {"workshops": [(workshop, *titles.get(workshop.course_key, ("", None))) for workshop in workshops]},
     )
 
 
@@ -115,12 +108,16 @@ def detail(request, workshop_id):
     language = translation.get_language()
     grid = selectors.workshop_grid(workshop, language)
     sessions = list(workshop.sessions.order_by("number"))
+    course_title, course_title_language = selectors.course_titles([workshop.course_key], language).get(
+        workshop.course_key, ("", language)
+    )
     return render(
         request,
         "lms/workshops/detail.html",
         {
             "workshop": workshop,
-            "course_title": selectors.course_title(workshop.course_key, language),
+            "course_title": course_title,
+            "course_title_language": course_title_language,
             "landscape": landscape_in_language(workshop.landscape, language),
             "grid": grid,
             "sessions": sessions,
