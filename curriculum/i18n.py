@@ -115,3 +115,27 @@ def url_in_language(request, url: str, language_code: str) -> str:
         if version is not None:
             return version.get_url(request) or url
     return translate_url(url, language_code)
+
+
+# CLDR's territories include groupings that are no country (the European Union, the United Nations, "Unknown
+# region", pseudo-regions): a landscape is in a country.
+NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
+
+
+@cache
+def _country_names(language: str) -> dict[str, str]:
+    territories = BabelLocale.parse(language.replace("-", "_")).territories
+    return {
+        code: name for code, name in territories.items() if re.fullmatch("[A-Z]{2}", code) and code not in NOT_COUNTRIES
+    }
+
+
+def country_name(code: str, language: str | None = None) -> str:
+    """A country's name in the language (the active one by default), from its ISO 3166 code: "Kenya", "Pérou"."""
+    return _country_names(language or translation.get_language() or settings.LANGUAGE_CODE).get(code, code)
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Every country, named and sorted in the active language: a callable, so that migrations do not copy CLDR."""
+    names = _country_names(translation.get_language() or settings.LANGUAGE_CODE)
+    return sorted(names.items(), key=lambda item: item[1].casefold())

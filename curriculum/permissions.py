@@ -15,6 +15,7 @@ What a role may do on pages, images and documents is in Wagtail's permission tab
 curriculum.institutes); the rules here read them through Wagtail (`permissions_for_user`, the permission policies).
 """
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from wagtail.models import Locale, Page, Workflow
 from wagtail.permissions import policy_registry
@@ -145,6 +146,25 @@ def institutes_reported_to(user) -> QuerySet:
 
 def can_see_institute_report(user, institute: Institute) -> bool:
     return is_staff_of(user, institute, ADMIN_ROLES)
+
+
+def sees_every_institute_in_programme_report(user) -> bool:
+    """Site administrators and programme managers (settings.PROGRAMME_REPORT_PERMISSION, the "Programme managers"
+    group) read the programme report across every institute."""
+    return user.is_authenticated and user.is_active and user.has_perm(settings.PROGRAMME_REPORT_PERMISSION)
+
+
+def institutes_in_programme_report(user) -> QuerySet:
+    """The institutes whose figures the programme report shows the user: every one for site administrators and
+    programme managers, their own for an institute's editors and moderators, none for anyone else (facilitators and
+    learners have no admin access)."""
+    if sees_every_institute_in_programme_report(user):
+        return Institute.objects.filter(locale=Locale.get_default())
+    return institutes_reported_to(user)
+
+
+def can_see_programme_report(user) -> bool:
+    return sees_every_institute_in_programme_report(user) or institutes_reported_to(user).exists()
 
 
 # -- workbooks and workshops ------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from curriculum.admin_scope import (
     foreign_drafts_filter,
 )
 from curriculum.institutes import institute_workspace
-from curriculum.models import ILMElement, Institute, LessonPage
+from curriculum.models import ILMElement, Institute, Landscape, LessonPage
 from curriculum.permissions import can_see_course_translations, can_see_page_types_report
 
 
@@ -49,9 +49,22 @@ class InstituteViewSet(ScopedSnippetViewSet):
     list_display = ["name", "website", "contact_email"]
 
 
+class LandscapeViewSet(SnippetViewSet):
+    """Landscapes are shared by every institute (a workshop of any institute may be held in one): administrators
+    keep the list; translators translate their names."""
+
+    model = Landscape
+    icon = "site"
+    menu_label = _("Landscapes")
+    menu_order = 320
+    add_to_admin_menu = True
+    list_display = ["name", "country_name", "partnership_name"]
+
+
 register_permission_policy(Institute, InstituteScopedPolicy(Institute, institute_key_field="translation_key"))
 register_snippet(ILMElementViewSet)
 register_snippet(InstituteViewSet)
+register_snippet(LandscapeViewSet)
 
 
 @hooks.register("after_create_snippet")

@@ -68,6 +68,13 @@ RULES = {
     ),
     "institutes_reported_to": lambda user, s: _in(permissions.institutes_reported_to(user), s.institute),
     "can_see_institute_report": lambda user, s: permissions.can_see_institute_report(user, s.institute),
+    "sees_every_institute_in_programme_report": lambda user, s: permissions.sees_every_institute_in_programme_report(
+        user
+    ),
+    "institutes_in_programme_report": lambda user, s: _in(
+        permissions.institutes_in_programme_report(user), s.institute
+    ),
+    "can_see_programme_report": lambda user, s: permissions.can_see_programme_report(user),
     "can_print_facilitator_edition (course)": lambda user, s: permissions.can_print_facilitator_edition(user, s.course),
     "can_print_facilitator_edition (module)": lambda user, s: permissions.can_print_facilitator_edition(user, s.module),
     "institutes_running_workshops": lambda user, s: _in(permissions.institutes_running_workshops(user), s.institute),
@@ -95,6 +102,9 @@ EXPECTED = {
     "institute_keys_translated_by":             ("--", "--", "--", "+-", "+-", "++"),
     "institutes_reported_to":                   ("--", "--", "--", "+-", "+-", "++"),
     "can_see_institute_report":                 ("--", "--", "--", "+-", "+-", "++"),
+    "sees_every_institute_in_programme_report": ("--", "--", "--", "--", "--", "++"),
+    "institutes_in_programme_report":           ("--", "--", "--", "+-", "+-", "++"),
+    "can_see_programme_report":                 ("--", "--", "--", "++", "++", "++"),
     "can_print_facilitator_edition (course)":   ("--", "--", "+-", "+-", "+-", "++"),
     "can_print_facilitator_edition (module)":   ("--", "--", "+-", "+-", "+-", "++"),
     "institutes_running_workshops":             ("--", "--", "+-", "+-", "+-", "++"),

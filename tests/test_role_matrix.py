@@ -41,7 +41,7 @@ from wagtail.models import CollectionViewRestriction, Locale, PageViewRestrictio
 from wagtail_localize.models import OverridableSegment, StringSegment, Translation, TranslationSource
 
 from curriculum import localize_guards
-from curriculum.models import CoursePage, ILMElement, Institute, LessonPage, ModulePage, QuizPage
+from curriculum.models import CoursePage, ILMElement, Institute, Landscape, LessonPage, ModulePage, QuizPage
 from curriculum.translation import course_po_export
 from lms.certificates.services import certificate_issue
 from lms.progress.services import enrolment_create, item_complete
@@ -339,6 +339,7 @@ class World:
     sides: dict
     admin: object
     element: ILMElement
+    landscape: Landscape
     portuguese: Locale
     site: Site
     sessions: dict  # role name -> session cookie value (anonymous: none)
@@ -367,6 +368,7 @@ def world(django_db_setup, django_db_blocker):
                 sides=sides,
                 admin=admin,
                 element=ILMElement.objects.filter(locale__language_code="en").order_by("number").first(),
+                landscape=Landscape.objects.filter(locale__language_code="en").order_by("pk").first(),
                 portuguese=Locale.objects.get(language_code="pt"),
                 site=Site.objects.get(is_default_site=True),
                 sessions=sessions,
@@ -528,6 +530,7 @@ CONSTANT_PARAMS = {
     "content_type_model_name": "lessonpage",
     "action_name": "approve",
     "fmt": "xlsx",
+    "export_format": "csv",
 }
 # "pk" (and other generic names) by the route's namespace.
 NAMESPACE_PARAMS = {
@@ -553,6 +556,8 @@ NAMESPACE_PARAMS = {
 NAMESPACE_CONSTANTS = {
     "wagtailsnippets_curriculum_ilmelement": {"pk": lambda w: w.element.pk},
     "wagtailsnippetchoosers_curriculum_ilmelement": {"pk": lambda w: w.element.pk},
+    "wagtailsnippets_curriculum_landscape": {"pk": lambda w: w.landscape.pk},
+    "wagtailsnippetchoosers_curriculum_landscape": {"pk": lambda w: w.landscape.pk},
     "wagtaillocales": {"pk": lambda w: w.portuguese.pk},
     "wagtailsites": {"pk": lambda w: w.site.pk},
 }
@@ -833,6 +838,10 @@ EXPECTATIONS = {
     "wagtaildocs_authenticate_with_password": PUBLIC,
     # Our admin pages (curriculum.admin_views, lms.progress.reports).
     "institute_report": OWN_INSTITUTE,
+    # The programme report: every editor and moderator gets in, and sees only their institute's figures
+    # (tests/test_programme_report.py); programme managers and administrators see every institute's.
+    "programme_report": STAFF_OK,
+    "programme_export": STAFF_OK,
     "course_translations:index": STAFF_OK,
     "course_translations:course": OWN_INSTITUTE,
     "course_translations:update": ADMIN_POST_ONLY,
@@ -875,6 +884,16 @@ EXPECTATIONS = {
     "wagtailsnippetchoosers_curriculum_ilmelement:chosen": STAFF_OK,
     "wagtailsnippetchoosers_curriculum_ilmelement:chosen_multiple": STAFF_OK,
     "wagtailsnippetchoosers_curriculum_ilmelement:create": SUPERUSER_ONLY,
+    # Landscapes: shared by every institute (a workshop of any may be held in one), kept by administrators.
+    **{
+        f"wagtailsnippets_curriculum_landscape:{view}": SUPERUSER_ONLY
+        for view in ("list", "list_results", "add", "edit", "delete", "copy", "usage", "history", "history_results")
+    },
+    **{
+        f"wagtailsnippetchoosers_curriculum_landscape:{view}": STAFF_OK
+        for view in ("choose", "choose_results", "chosen", "chosen_multiple")
+    },
+    "wagtailsnippetchoosers_curriculum_landscape:create": SUPERUSER_ONLY,
     # wagtail-localize: translating pages and snippets, behind our guards.
     "wagtail_localize:javascript_catalog": STAFF_OK,
     "wagtail_localize:submit_page_translation": GUARDED_MODERATORS,  # it makes live pages of the aliases

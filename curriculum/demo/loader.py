@@ -28,6 +28,7 @@ from curriculum.models import (
     ILMElement,
     Institute,
     InstituteSectionPage,
+    Landscape,
     LessonPage,
     ModulePage,
     QuizPage,
@@ -41,6 +42,11 @@ DEMO_KEYS = uuid.UUID("0b6d5c8e-2f7a-4c1e-9d3b-5a4e8f1c7b20")
 def demo_key(*parts) -> uuid.UUID:
     """A fixed translation_key (or block id) for a demo item, so reruns and every database agree on it."""
     return uuid.uuid5(DEMO_KEYS, ":".join(str(part) for part in parts))
+
+
+def demo_landscape(key: str) -> Landscape:
+    """A demo landscape's default-language row (what records point at), by its key in landscapes.yaml."""
+    return Landscape.objects.get(translation_key=demo_key("landscape", key), locale__language_code=SOURCE_LANGUAGE)
 
 
 @dataclass
@@ -560,8 +566,33 @@ class DemoLoader:
         for code, count in content_locales_sync(mirror_all=True).pages_mirrored.items():
             self.report.add(f"{code}: {count} page(s) shown in English until translated")
 
+    # -- landscapes ----------------------------------------------------------------------------------------------
+
+    def landscapes(self):
+        """The demo's landscapes and their translations, found again by the key each is made with."""
+        for entry in _read(DEMO_DIR / "landscapes.yaml"):
+            key = demo_key("landscape", entry["key"])
+            source = self._existing(Landscape, key, SOURCE_LANGUAGE)
+            if source is None:
+                source = Landscape.objects.create(
+                    translation_key=key,
+                    locale=self.source,
+                    country=entry["country"],
+                    terraso_slug=entry["terraso_slug"],
+                    **entry[SOURCE_LANGUAGE],
+                )
+                self.report.add(f"en: landscape {source.name}")
+            for language in shipped_language_codes():
+                if language in entry and language != SOURCE_LANGUAGE and not self._existing(Landscape, key, language):
+                    translation = source.copy_for_translation(self.locales[language])
+                    for name, value in entry[language].items():
+                        setattr(translation, name, value)
+                    translation.save()
+                    self.report.add(f"{language}: landscape {translation.name}")
+
     @transaction.atomic
     def load(self) -> LoadReport:
+        self.landscapes()
         catalogues = self.site_structure()
         for course_dir in course_dirs():
             self.course_dir = course_dir

@@ -1,4 +1,5 @@
 from .institutes import Institute
+from .landscapes import Landscape
 from .pages import (
     CourseIndexPage,
     CoursePage,
@@ -18,6 +19,7 @@ __all__ = [
     "ILMElement",
     "Institute",
     "InstituteSectionPage",
+    "Landscape",
     "LearningOutcome",
     "LessonPage",
     "ModulePage",

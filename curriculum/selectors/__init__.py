@@ -9,6 +9,7 @@ nothing.
 - outline: a course's outline and a lesson's place in it (from the course's cached sequence)
 - structure: which lessons and quizzes count in a course, keyed by translation_key, for lms/ (cached)
 - institutes: an institute found by its slug or its translation_key (credentials name their issuer by these)
+- landscapes: the landscapes, named in a language
 - generation: when those cached reads (structures, course sequences, language links) go stale
 
 Every function returns what a page needs in a fixed number of queries, whatever the size of the course.

@@ -4,20 +4,23 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 from wagtail.admin.forms.auth import PasswordChangeForm as WagtailPasswordChangeForm
 from wagtail.admin.forms.auth import PasswordResetForm as WagtailPasswordResetForm
 
+from curriculum.selectors.landscapes import default_landscapes, landscape_names
 from lms.accounts import backends
-from lms.accounts.models import EMAIL_TAKEN
+from lms.accounts.models import EMAIL_TAKEN, Gender, StakeholderGroup
 from lms.accounts.ratelimit import PASSWORD_RESET_REQUESTS
 from lms.pdf.fonts import validate_printable_name
 
 User = get_user_model()
 
 EMAIL_OF_ANOTHER_ACCOUNT = _("Another account already uses this email address.")
+NOT_GIVEN = _("Not given")  # an optional profile answer left out
 
 
 def too_many_attempts_message(seconds: int) -> str:
@@ -172,6 +175,21 @@ def clean_current_password(form, field: str = "password"):
     return password
 
 
+class LandscapeChoiceField(forms.ModelChoiceField):
+    """A landscape (the default-language row records point at), named in the visitor's language."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("empty_label", NOT_GIVEN)
+        kwargs["queryset"] = default_landscapes()
+        super().__init__(**kwargs)
+        self._names = None
+
+    def label_from_instance(self, landscape):
+        if self._names is None:  # once per form, whatever the number of landscapes
+            self._names = landscape_names(translation.get_language())
+        return f"{self._names.get(landscape.translation_key, landscape.name)} ({landscape.country_name})"
+
+
 class ProfileForm(forms.ModelForm):
     """Name, email and language. The email address is the login: changing it takes the current password."""
 
@@ -185,7 +203,11 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name", "email", "preferred_language"]
+        fields = ["display_name", "email", "preferred_language", "landscape", "stakeholder_group", "gender"]
+        field_classes = {"landscape": LandscapeChoiceField}
+        help_texts = {
+            "landscape": _("Optional, like the two below: they let your institute count who it trains, never by name.")
+        }
 
     def __init__(self, *args, request, **kwargs):
         self.request = request
@@ -193,6 +215,8 @@ class ProfileForm(forms.ModelForm):
         self.user = request.user
         self.stored_email = self.user.email
         require_email_and_name(self)
+        for name, choices in (("stakeholder_group", StakeholderGroup.choices), ("gender", Gender.choices)):
+            self.fields[name].choices = [("", NOT_GIVEN), *choices]
 
     def clean_email(self):
         email = normalised_email(self)

@@ -9,6 +9,27 @@ from django.utils.translation import gettext_lazy as _
 
 from curriculum.i18n import shipped_language_choices
 
+
+# Who someone is in the partnership, asked of workshop participants and (optionally) of learners in their profile:
+# the programme report counts people by these.
+class StakeholderGroup(models.TextChoices):
+    FARMER = "farmer", _("Farmer or producer")
+    COMMUNITY = "community", _("Community")
+    LOCAL_GOVERNMENT = "local_government", _("Local government")
+    NATIONAL_GOVERNMENT = "national_government", _("National government")
+    BUSINESS = "business", _("Business")
+    NGO = "ngo", _("NGO")
+    RESEARCH = "research", _("Research")
+    OTHER = "other", _("Other")
+
+
+class Gender(models.TextChoices):
+    WOMAN = "woman", _("Woman")
+    MAN = "man", _("Man")
+    OTHER = "other", _("Another gender")
+    UNDISCLOSED = "undisclosed", _("Prefer not to say")
+
+
 EMAIL_TAKEN = _("An account with this email address already exists. Log in instead.")
 
 
@@ -40,6 +61,20 @@ class User(AbstractUser):
         choices=shipped_language_choices,
         default=settings.LANGUAGE_CODE,
     )
+    # Optional, for the programme report (lms.progress.programme): none of them is needed to learn.
+    landscape = models.ForeignKey(
+        "curriculum.Landscape",
+        verbose_name=_("your landscape"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"locale__language_code": settings.LANGUAGE_CODE},
+    )
+    stakeholder_group = models.CharField(
+        _("stakeholder group"), max_length=30, choices=StakeholderGroup.choices, blank=True
+    )
+    gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices, blank=True)
 
     class Meta(AbstractUser.Meta):
         constraints = [

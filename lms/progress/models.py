@@ -17,6 +17,8 @@ class Enrolment(models.Model):
     class Meta:
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
+        # Across every institute (settings.PROGRAMME_REPORT_PERMISSION): the programme managers' group has it.
+        permissions = [("view_programme_report", _("Can view the programme report of every institute"))]
         constraints = [models.UniqueConstraint(fields=["learner", "course_key"], name="one_enrolment_per_course")]
 
     def __str__(self):

@@ -2,14 +2,19 @@
 page renders, the learner's progress in its context (read only), and the templates of the learner's part of the
 page."""
 
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.models import Page
 
 from curriculum.models import CoursePage, LessonPage, ModulePage, QuizPage
 from curriculum.pages_hooks import CURRICULUM_PAGE_CONTEXT, CURRICULUM_PAGE_PARTS
+from curriculum.permissions import can_see_programme_report
 from curriculum.selectors import outline
 from curriculum.selectors.tree import course_of
 from lms.progress import selectors, services
+from lms.progress.programme_views import ProgrammeExportView, ProgrammeReportView
 from lms.progress.reports import InstituteCoursesPanel, InstituteReportView
 
 # The visit recorded before serving, read back by the context hook of the same request: the records are read once.
@@ -84,6 +89,22 @@ def add_institute_courses_panel(request, panels):
 
 @hooks.register("register_admin_urls")
 def register_institute_report_url():
-    from django.urls import path
+    from django.urls import path, re_path
 
-    return [path("institute-reports/<int:institute_id>/", InstituteReportView.as_view(), name="institute_report")]
+    return [
+        path("institute-reports/<int:institute_id>/", InstituteReportView.as_view(), name="institute_report"),
+        path("programme/", ProgrammeReportView.as_view(), name="programme_report"),
+        re_path(
+            r"^programme/export\.(?P<export_format>csv|xlsx)$", ProgrammeExportView.as_view(), name="programme_export"
+        ),
+    ]
+
+
+class ProgrammeMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_see_programme_report(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_programme_menu_item():
+    return ProgrammeMenuItem(_("Programme"), reverse("programme_report"), icon_name="table", order=330)

@@ -191,6 +191,12 @@ INSTITUTE_ROLE_PERMISSIONS = {
     "facilitators": [],
 }
 
+# The programme report (lms.progress.programme) covers every institute for site administrators and for the members of
+# this group (made by a migration; read-only: the report is all it gives); each institute's editors and moderators
+# see their own institute's figures.
+PROGRAMME_REPORT_PERMISSION = "progress.view_programme_report"
+PROGRAMME_MANAGERS_GROUP = "Programme managers"
+
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]

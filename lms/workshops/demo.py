@@ -7,6 +7,7 @@ import datetime
 
 from django.contrib.auth import get_user_model
 
+from curriculum.demo.loader import demo_landscape
 from curriculum.models import CoursePage, Institute, QuizPage
 from lms.quizzes import services as quizzes
 from lms.workshops.certification import workshop_certify
@@ -64,6 +65,7 @@ def demo_workshop_create() -> tuple[Workshop, bool]:
         title=TITLE,
         language="fr",
         place="Ségou, Mali",
+        landscape=demo_landscape("inner-niger-delta"),
         starts_on=datetime.date(2026, 3, 2),
         ends_on=datetime.date(2026, 3, 4),
         sessions_required=2,

@@ -14,9 +14,11 @@ from curriculum.models import CoursePage
 from curriculum.permissions import WORKSHOP_ROLES, institute_keys_of
 from curriculum.selectors.catalogue import institute_courses
 from curriculum.selectors.languages import pages_in_language
+from lms.accounts.forms import LandscapeChoiceField
+from lms.accounts.models import Gender
 from lms.pdf.fonts import PrintableNameValidator
 from lms.workshops.imports import MAX_UPLOAD_BYTES, ImportError_, read_rows
-from lms.workshops.models import AttendanceStatus, Gender, Participant, Workshop
+from lms.workshops.models import AttendanceStatus, Participant, Workshop
 from lms.workshops.selectors import course_items
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -29,8 +31,9 @@ class WorkshopForm(forms.ModelForm):
 
     class Meta:
         model = Workshop
-        fields = ["title", "language", "place", "starts_on", "ends_on", "sessions_required"]
+        fields = ["title", "language", "place", "landscape", "starts_on", "ends_on", "sessions_required"]
         widgets = {"starts_on": DATE, "ends_on": DATE}
+        field_classes = {"landscape": LandscapeChoiceField}
         help_texts = {
             "sessions_required": _(
                 "The completion rule: attendance (present or late) at no fewer than this many sessions. Every quiz "
@@ -53,7 +56,9 @@ class WorkshopForm(forms.ModelForm):
             self.initial.setdefault("language", language)
         if self.instance.pk:  # the sessions name the course's lessons: the course stays
             del self.fields["course"]
-        self.order_fields(["course", "title", "language", "place", "starts_on", "ends_on", "sessions_required"])
+        self.order_fields(
+            ["course", "title", "language", "place", "landscape", "starts_on", "ends_on", "sessions_required"]
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -18,8 +18,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lms.accounts.models import Gender, StakeholderGroup
 from lms.pdf.fonts import PrintableNameValidator
-from lms.workshops.models import Gender, StakeholderGroup
 
 MAX_UPLOAD_BYTES = 1024 * 1024
 MAX_ROWS = 500

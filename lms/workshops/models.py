@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from curriculum.i18n import shipped_language_choices
+from lms.accounts.models import Gender, StakeholderGroup
 from lms.certificates.models import CODE_ALPHABET
 
 
@@ -37,6 +38,15 @@ class Workshop(models.Model):
     title = models.CharField(_("title"), max_length=200)
     language = models.CharField(_("language"), max_length=10, choices=shipped_language_choices)
     place = models.CharField(_("place"), max_length=200, help_text=_("Village, town or venue, and country."))
+    landscape = models.ForeignKey(
+        "curriculum.Landscape",
+        verbose_name=_("landscape"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"locale__language_code": settings.LANGUAGE_CODE},
+    )
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
     # The completion rule, per workshop: every quiz of the course passed (on paper or online), and attendance at no
@@ -77,24 +87,6 @@ class WorkshopSession(models.Model):
 
     def __str__(self):
         return f"{self.workshop} · {self.number}"
-
-
-class StakeholderGroup(models.TextChoices):
-    FARMER = "farmer", _("Farmer or producer")
-    COMMUNITY = "community", _("Community")
-    LOCAL_GOVERNMENT = "local_government", _("Local government")
-    NATIONAL_GOVERNMENT = "national_government", _("National government")
-    BUSINESS = "business", _("Business")
-    NGO = "ngo", _("NGO")
-    RESEARCH = "research", _("Research")
-    OTHER = "other", _("Other")
-
-
-class Gender(models.TextChoices):
-    WOMAN = "woman", _("Woman")
-    MAN = "man", _("Man")
-    OTHER = "other", _("Another gender")
-    UNDISCLOSED = "undisclosed", _("Prefer not to say")
 
 
 class Participant(models.Model):

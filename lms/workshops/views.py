@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from curriculum.selectors.landscapes import landscape_in_language
 from curriculum.selectors.structure import quiz_revision_live_on
 from lms.progress import charts
 from lms.quizzes.services import quiz_at_revision
@@ -117,6 +118,7 @@ def detail(request, workshop_id):
             "workshop": workshop,
             "course_title": course_title,
             "course_title_language": course_title_language,
+            "landscape": landscape_in_language(workshop.landscape, language),
             "grid": grid,
             "sessions": sessions,
             "quizzes": [column for column in grid.columns if column.kind == "quiz"],

@@ -1,8 +1,11 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
-from curriculum.models import Institute
+from curriculum.demo.loader import demo_landscape
+from curriculum.models import CoursePage, Institute
+from lms.progress.services import enrolment_create
 
 # Development logins only: production never runs this command (it is not part of any deployment step).
 # Each institute of the demo has an editor, a moderator and a facilitator.
@@ -78,7 +81,52 @@ DEMO_ACCOUNTS = [
         "password": "landscape-learner",
         "display_name": "Awa Traoré",
         "preferred_language": "fr",
+        "profile": ("inner-niger-delta", "ngo", "woman"),
         "where": "/fr/accounts/login/",
+    },
+    # Learners in the other demo landscapes, enrolled in the five-element course: the programme report has people
+    # to count in every landscape.
+    {
+        "role": "Learner, Mau Forest Complex",
+        "username": "learner.mau@example.org",
+        "email": "learner.mau@example.org",
+        "password": "landscape-learner",
+        "display_name": "Wanjiru Kamau",
+        "preferred_language": "sw",
+        "profile": ("mau-forest", "community", "woman"),
+        "enrol": True,
+        "where": "/sw/accounts/login/",
+    },
+    {
+        "role": "Learner, Mantaro River Basin",
+        "username": "learner.mantaro@example.org",
+        "email": "learner.mantaro@example.org",
+        "password": "landscape-learner",
+        "display_name": "Rosa Quispe",
+        "preferred_language": "es",
+        "profile": ("mantaro", "farmer", "woman"),
+        "enrol": True,
+        "where": "/es/accounts/login/",
+    },
+    {
+        "role": "Learner, South Sumatra Peatlands",
+        "username": "learner.sumatra@example.org",
+        "email": "learner.sumatra@example.org",
+        "password": "landscape-learner",
+        "display_name": "Budi Santoso",
+        "preferred_language": "id",
+        "profile": ("sumatra-peatlands", "local_government", "man"),
+        "enrol": True,
+        "where": "/id/accounts/login/",
+    },
+    {
+        "role": "Programme manager (every institute, read-only)",
+        "username": "programme@example.org",
+        "email": "programme@example.org",
+        "password": "landscape-programme",
+        "display_name": "Grace Njeri",
+        "group": settings.PROGRAMME_MANAGERS_GROUP,
+        "where": "/admin/programme/",
     },
 ]
 
@@ -106,6 +154,15 @@ class Command(BaseCommand):
                 if institute is None:
                     raise CommandError(f"Load the demo first (manage.py load_demo): there is no institute {slug}.")
                 user.groups.add(getattr(institute, role))
+            if "group" in account:
+                user.groups.add(Group.objects.get(name=account["group"]))
+            if "profile" in account and user.landscape_id is None:
+                landscape, user.stakeholder_group, user.gender = account["profile"]
+                user.landscape = demo_landscape(landscape)
+                user.save(update_fields=["landscape", "stakeholder_group", "gender"])
+            if account.get("enrol"):
+                course = CoursePage.objects.get(locale__language_code=settings.LANGUAGE_CODE, slug="ilm-five-elements")
+                enrolment_create(learner=user, course=course)
             self.stdout.write(
                 f"{account['role']:<42} {settings.PUBLIC_BASE_URL}{account['where']:<20} "
                 f"{account['email']} / {account['password']}"
