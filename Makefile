@@ -21,11 +21,11 @@ install: $(VENV)/.installed
 # Debian packages the project needs: Chromium for browser tests, gettext for catalogues, Noto fonts for PDFs in
 # every script, poppler (pdftotext, pdftoppm) and zbar (a QR decoder) for the tests that read PDFs back, fontconfig
 # (fc-list: which characters a certificate's fonts can print), wrk for the served benchmark (`make bench`), kiwix-tools
-# (kiwix-serve) for the test that reads an exported ZIM in Chromium. Installed only when missing; needs root (CI and
-# the dev machines run as root).
+# (kiwix-serve) for the test that reads an exported ZIM in Chromium, redis-server for the scale-out test (it starts and
+# restarts a Redis of its own). Installed only when missing; needs root (CI and the dev machines run as root).
 system-packages:
 	@missing=""; \
-	for pkg in chromium gettext fonts-noto-core fontconfig poppler-utils zbar-tools wrk kiwix-tools; do \
+	for pkg in chromium gettext fonts-noto-core fontconfig poppler-utils zbar-tools wrk kiwix-tools redis-server; do \
 	  dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; \
 	done; \
 	if [ -n "$$missing" ]; then \
