@@ -842,6 +842,8 @@ EXPECTATIONS = {
     # (tests/test_programme_report.py); programme managers and administrators see every institute's.
     "programme_report": STAFF_OK,
     "programme_export": STAFF_OK,
+    # The learning records' outbox (lms/xapi): what the site sends to the LRS, for site administrators only.
+    "xapi_outbox": SUPERUSER_ONLY,
     "course_translations:index": STAFF_OK,
     "course_translations:course": OWN_INSTITUTE,
     "course_translations:update": ADMIN_POST_ONLY,
