@@ -98,7 +98,18 @@ def clone_test_database(folder: Path, suffix: str = "_live"):
             for statement in statements:
                 admin.execute(statement)
 
-    run(f'DROP DATABASE IF EXISTS "{clone}" WITH (FORCE)', f'CREATE DATABASE "{clone}" TEMPLATE "{source}"')
+    run(f'DROP DATABASE IF EXISTS "{clone}" WITH (FORCE)')
+    try:
+        run(f'CREATE DATABASE "{clone}" TEMPLATE "{source}"')
+    except psycopg.errors.ObjectInUse:
+        # A session of this worker's test database left open by a thread of an earlier test (a pool of concurrent
+        # requests, a server thread) that no longer runs: an idle session, which nothing will use again, closed so
+        # that the database can be a template.
+        run(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            f" WHERE datname = '{source}' AND state LIKE 'idle%%' AND pid <> pg_backend_pid()",
+            f'CREATE DATABASE "{clone}" TEMPLATE "{source}"',
+        )
     credentials = server["user"] + (f":{server['password']}" if "password" in server else "")
     url = f"postgres://{credentials}@{server.get('host', 'localhost')}:{server.get('port', 5432)}/{clone}"
     return url, lambda: run(f'DROP DATABASE IF EXISTS "{clone}" WITH (FORCE)')
