@@ -130,3 +130,10 @@ class SecurityHeadersMiddleware:
         if settings.DEBUG and response.status_code >= 400:
             return False
         return response.headers.get("Content-Type", "").startswith("text/html")
+
+
+def is_path_of_this_site(address: str) -> bool:
+    """Is `address` a path on this site (where a `next` or a return address may send a visitor)? Django's
+    url_has_allowed_host_and_scheme lets "//" and "/\\" through, which browsers read as an address with an empty
+    host (a backslash is a slash to them), so a path must start with one slash and only one."""
+    return address.startswith("/") and not address.replace("\\", "/").startswith("//")

@@ -14,6 +14,7 @@ from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
 
 from lms.accounts.forms import too_many_attempts_message
 from lms.accounts.ratelimit import VIEW_PASSWORD_ATTEMPTS
+from lms.security import is_path_of_this_site
 
 
 def health(request):
@@ -55,9 +56,9 @@ def authenticate_with_password(request, page_view_restriction_id: int, page_id: 
     that is a path of this site.
 
     Wagtail hands its return_url to redirect(), which takes a word without "/" or "." ("0") for the name of a view
-    to reverse: a server error. Such a return address is replaced by the page's own.
+    to reverse: a server error; and it lets "//" through. Such a return address is replaced by the page's own.
     """
-    if request.method == "POST" and not request.POST.get("return_url", "").startswith("/"):
+    if request.method == "POST" and not is_path_of_this_site(request.POST.get("return_url", "")):
         page = Page.objects.filter(pk=page_id).first()
         request.POST = request.POST.copy()
         request.POST["return_url"] = (page.get_url(request) if page else None) or "/"

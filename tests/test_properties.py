@@ -449,3 +449,23 @@ def test_wagtail_page_privacy_and_admin_logins_never_leave_the_site(learner, nex
     sound(browser.get("/admin/login/", {"next": next_value}))
     sound(browser.get(f"/documents/{path_segment(next_value)}/x.pdf"))
     sound(browser.get("/healthz"))
+
+
+@pytest.mark.parametrize("address", ["//", "/\\", "//evil.example", "/\\evil.example"])
+def test_an_address_with_an_empty_or_other_host_is_never_where_a_form_sends_back(learner, address):
+    """What hypothesis found: Django takes "//" for a safe path, a browser for an address with no host."""
+    lesson = lesson_in("en", 2)
+    restriction, _created = PageViewRestriction.objects.get_or_create(
+        page=lesson, defaults={"restriction_type": PageViewRestriction.PASSWORD, "password": "open sesame"}
+    )
+    sound(
+        visitor().post(
+            f"/en/_util/authenticate_with_password/{restriction.pk}/{lesson.pk}/",
+            {"password": "open sesame", "return_url": address},
+        )
+    )
+    logged_in = visitor().post(
+        f"/en/accounts/login/?next={quote(address, safe='')}", {"username": learner.email, "password": "pw-ana-2045"}
+    )
+    assert logged_in.status_code == 302
+    sound(logged_in)

@@ -30,6 +30,7 @@ from lms.accounts.forms import (
 )
 from lms.accounts.models import EMAIL_TAKEN, User
 from lms.middleware import remember_language
+from lms.security import is_path_of_this_site
 
 CONFIRMATION_SALT = "lms.accounts.confirm-email"
 CONFIRMATION_MAX_AGE = 3 * 24 * 60 * 60
@@ -42,7 +43,11 @@ def _redirect_in_language(request, url: str, language: str) -> HttpResponseRedir
 
 def _safe_next(request, default: str) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
+    if (
+        candidate
+        and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure())
+        and (is_path_of_this_site(candidate) or "://" in candidate)
+    ):
         return candidate
     return default
 
@@ -135,6 +140,11 @@ class LearnerLoginView(auth_views.LoginView):
     template_name = "lms/accounts/login.html"
     extra_context = {"heading": gettext_lazy("Log in")}
     redirect_authenticated_user = True
+
+    def get_redirect_url(self):
+        """Django's `next`, unless its host is empty, as Django allows (lms.security.is_path_of_this_site)."""
+        url = super().get_redirect_url()
+        return url if is_path_of_this_site(url) or "://" in url else ""
 
     def form_valid(self, form):
         super().form_valid(form)
