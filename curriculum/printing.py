@@ -74,6 +74,23 @@ class PrintModule:
                     if block.block_type == "activity" and bool(block.value.get("optional")) == optional:
                         yield item, block.value
 
+    def handouts(self, *, language: str) -> list[str]:
+        """The module's handouts, each as a page of its own to copy, typeset for its language: printed after the
+        module, for the session that uses them (and so that a lesson's "on page N" points within its module)."""
+        pages = []
+        for item in self.items:
+            if not item.is_quiz:
+                for block in item.page.body:
+                    if block.block_type == "handout":
+                        context = {
+                            "block_id": block.id,
+                            "lesson_title": item.page.title,
+                            "content_language": item.content_language,
+                            "LANGUAGE_CODE": language,
+                        }
+                        pages.append(typeset(block.block.render_annex(block.value, context), item.content_language))
+        return pages
+
     @property
     def activity_minutes(self) -> int:
         """The plan's total: its activities that always run."""
@@ -95,22 +112,6 @@ class Printable:
     @property
     def quizzes(self):
         return [item for item in self.items if item.is_quiz]
-
-    def handouts(self, *, language: str) -> list[str]:
-        """The annex: each handout of the lessons as a page of its own, ready to copy, typeset for its language."""
-        pages = []
-        for item in self.items:
-            if not item.is_quiz:
-                for block in item.page.body:
-                    if block.block_type == "handout":
-                        context = {
-                            "block_id": block.id,
-                            "lesson_title": item.page.title,
-                            "content_language": item.content_language,
-                            "LANGUAGE_CODE": language,
-                        }
-                        pages.append(typeset(block.block.render_annex(block.value, context), item.content_language))
-        return pages
 
     def glossary(self) -> list[tuple[str, str, str]]:
         """(term, definition, the language it is written in) of every glossary term, once each, in order: a term of

@@ -3,7 +3,7 @@
 Two readings of the same PDF. The text and where it sits come from the PDF itself (poppler's `pdftotext
 -bbox-layout`: every line of text with its box, in points). What a text extractor cannot see (the border of an
 activity box, its writing lines, where a page's content ends when it ends in writing lines) comes from the layout
-WeasyPrint made that PDF from (the same Document object writes it), read box by box.
+WeasyPrint made that PDF from (read page by page as lms.pdf.parts draws it), box by box.
 """
 
 import re
@@ -14,10 +14,7 @@ from html import unescape
 from pathlib import Path
 
 from bs4 import BeautifulSoup
-from weasyprint import HTML
 from weasyprint.formatting_structure.boxes import MarginBox
-
-from lms.pdf.render import LOCAL_BASE_URL, LocalFilesOnly
 
 PX_PER_PT = 96 / 72
 # What stays with what follows it: a heading of any level, a quiz's "Quiz · Pass mark" line, a glossary term, the
@@ -180,23 +177,23 @@ def _bottom(box) -> float:
     return box.border_box_y() + box.border_height()
 
 
-def measure_workbook(html: str) -> MeasuredWorkbook:
-    """Lay the workbook's HTML out once, write its PDF from that layout, and read both page by page."""
-    document = HTML(string=html, base_url=LOCAL_BASE_URL, url_fetcher=LocalFilesOnly()).render()
-    pdf = document.write_pdf()
-    text_pages = _pdf_lines(pdf)
-    pages = []
-    seen_elements: set[int] = set()
-    for number, (page, lines) in enumerate(zip(document.pages, text_pages, strict=True), start=1):
+def measure_workbook(book, order) -> MeasuredWorkbook:
+    """Build the workbook as a download does, read each page's layout as it is drawn (lms.pdf.parts releases it
+    then), and read the PDF it wrote page by page."""
+    from lms.workbooks.services import workbook_html, workbook_render
+
+    html = workbook_html(book, order)
+    layouts = {}
+    seen_elements: set = set()  # the elements themselves: each part's tree is freed once drawn, and ids come back
+
+    def inspect(number, page):
         page_box = page._page_box
-        content_top = page_box.content_box_y()
-        content_height = page_box.height
         boxes = [box for box in page_box.descendants() if getattr(box, "element", None) is not None]
-        new_here = [box for box in boxes if id(box.element) not in seen_elements]
+        new_here = [box for box in boxes if box.element not in seen_elements]
         starts_chapter = any(
             box.style["break_before"] in FORCED_BREAKS and box.element.tag not in ("html", "body") for box in new_here
         )
-        seen_elements.update(id(box.element) for box in boxes)
+        seen_elements.update(box.element for box in boxes)
         page_area = [child for child in page_box.children if not isinstance(child, MarginBox)]  # not header, footer
         leaves = [leaf for child in page_area for leaf in _leaves(child) if leaf.border_height() > 0]
         activities = {}  # the outermost box of each activity on this page (its lines share its element)
@@ -213,6 +210,20 @@ def measure_workbook(html: str) -> MeasuredWorkbook:
                     bottom,
                     box.border_top_width + box.padding_top + box.padding_bottom + box.border_bottom_width,
                 )
+        content_top = page_box.content_box_y()
+        layouts[number] = (
+            content_top,
+            page_box.height,
+            max((_bottom(leaf) for leaf in leaves), default=content_top),
+            starts_chapter,
+            list(activities.values()),
+        )
+
+    pdf, _count = workbook_render(book, order, inspect=inspect)
+    text_pages = _pdf_lines(pdf)
+    pages = []
+    for number, lines in enumerate(text_pages, start=1):
+        content_top, content_height, content_bottom, starts_chapter, activities = layouts[number]
         margin_pt = content_top / PX_PER_PT
         bottom_pt = (content_top + content_height) / PX_PER_PT
         body = [(left, text) for top, left, text in lines if margin_pt - 2 <= top <= bottom_pt]
@@ -223,13 +234,13 @@ def measure_workbook(html: str) -> MeasuredWorkbook:
                 number=number,
                 content_top=content_top,
                 content_height=content_height,
-                content_bottom=max((_bottom(leaf) for leaf in leaves), default=content_top),
+                content_bottom=content_bottom,
                 starts_chapter=starts_chapter,
                 lines=[text for _left, text in body],
                 line_starts=[left for left, _text in body],
                 header=header,
                 footer=footer,
-                activities=list(activities.values()),
+                activities=activities,
             )
         )
     soup = BeautifulSoup(html, "html.parser")

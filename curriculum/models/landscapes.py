@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -48,3 +49,17 @@ class Landscape(TranslatableMixin, models.Model):
     @property
     def terraso_url(self) -> str:
         return TERRASO_LANDSCAPE_URL.format(slug=self.terraso_slug) if self.terraso_slug else ""
+
+
+def landscape_field(verbose_name) -> models.ForeignKey:
+    """The optional landscape of a learner or a workshop: an entry in the site's source language (the one its
+    translations share, so that a report counts it once), emptied if the landscape is deleted."""
+    return models.ForeignKey(
+        Landscape,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"locale__language_code": settings.LANGUAGE_CODE},
+    )

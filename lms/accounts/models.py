@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from curriculum.i18n import shipped_language_choices
+from curriculum.models.landscapes import landscape_field
 
 
 # Who someone is in the partnership, asked of workshop participants and (optionally) of learners in their profile:
@@ -62,15 +63,7 @@ class User(AbstractUser):
         default=settings.LANGUAGE_CODE,
     )
     # Optional, for the programme report (lms.progress.programme): none of them is needed to learn.
-    landscape = models.ForeignKey(
-        "curriculum.Landscape",
-        verbose_name=_("your landscape"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        limit_choices_to={"locale__language_code": settings.LANGUAGE_CODE},
-    )
+    landscape = landscape_field(_("your landscape"))
     stakeholder_group = models.CharField(
         _("stakeholder group"), max_length=30, choices=StakeholderGroup.choices, blank=True
     )

@@ -117,10 +117,10 @@ def render_pdf(html: str, *, variant: str | None = None) -> bytes:
     return _document(html).write_pdf(pdf_tags=True, pdf_variant=variant, font_config=font_configuration())
 
 
-def render_pdf_and_count(html: str, *, variant: str | None = None) -> tuple[bytes, int]:
-    """render_pdf, and how many pages the PDF has."""
-    document = _document(html).render(font_config=font_configuration())
-    return document.write_pdf(pdf_tags=True, pdf_variant=variant), len(document.pages)
+def layout_pdf(html: str, *, image_cache: dict | None = None):
+    """The laid-out document (weasyprint.Document) of HTML as render_pdf reads it, not yet written; documents
+    laid out for one PDF share an `image_cache` (lms.pdf.parts.ImagesOfParts)."""
+    return _document(html).render(font_config=font_configuration(), cache=image_cache)
 
 
 def render_pdf_of_documents(htmls, *, progress=None) -> bytes:

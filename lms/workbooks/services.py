@@ -5,6 +5,7 @@ import hashlib
 import logging
 import re
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,8 +22,10 @@ from curriculum.i18n import language_name, language_name_in, long_date
 from curriculum.models import CoursePage, ModulePage
 from curriculum.printing import FACILITATOR, LEARNER, Printable, content_version, printable
 from curriculum.selectors.languages import live_page, written_versions
+from curriculum.typography import typeset
 from lms.anonymous_pages import forget_anonymous_pages
-from lms.pdf.render import print_direction, render_pdf_and_count
+from lms.pdf.parts import PdfInParts
+from lms.pdf.render import layout_pdf, print_direction
 from lms.pdf.store import lease_seconds, pdf_exists, pdf_is_leased, pdf_lease, pdf_queue, pdf_save, pdf_unqueue
 
 EDITIONS = (LEARNER, FACILITATOR)
@@ -64,18 +67,27 @@ def css_page_counter() -> str:
     return mark_safe(" ".join(values.get(part) or _css_string(part) for part in parts if part))  # noqa: S308
 
 
-def workbook_html(book: Printable, order: WorkbookOrder) -> str:
-    facilitator = order.edition == FACILITATOR
-    with translation.override(order.language):
-        for item in book.items:
-            item.render(edition=order.edition, language=order.language)
-        institute = book.course.institute.localized if book.course.institute_id else None
-        return render_to_string(
-            "pdf/workbook.html",
-            {
+class WorkbookParts:
+    """A workbook's HTML, a document per part (lms.pdf.parts lays each out on its own): the cover, the contents,
+    each module followed by its handouts, and the back matter (glossary, session plans, answer key)."""
+
+    def __init__(self, book: Printable, order: WorkbookOrder):
+        self.book, self.order = book, order
+        facilitator = order.edition == FACILITATOR
+        with translation.override(order.language):
+            for item in book.items:
+                item.render(edition=order.edition, language=order.language)
+            institute = book.course.institute.localized if book.course.institute_id else None
+            root_language = next((m.content_language for m in book.modules), order.language)
+            self.handouts = {id(module): module.handouts(language=order.language) for module in book.modules}
+            self.context = {
                 "book": book,
                 "root": book.root,
-                "root_language": next((m.content_language for m in book.modules), order.language),
+                "root_language": root_language,
+                # What the running header names on every page but the cover: the course (a module's workbook too).
+                "running_course_title": typeset(
+                    book.course.title if book.root != book.course else book.root.title, root_language
+                ),
                 "language": order.language,
                 "language_name": language_name(order.language),  # "Français", as a label
                 "language_in_sentence": language_name_in(order.language, order.language),  # "français", in a sentence
@@ -92,8 +104,8 @@ def workbook_html(book: Printable, order: WorkbookOrder) -> str:
                 "source_language": language_name_in(
                     next((item.content_language for item in book.items), order.language), order.language
                 ),
+                "modules_with_handouts": [module for module in book.modules if self.handouts[id(module)]],
                 "glossary": book.glossary(),
-                "handouts": book.handouts(language=order.language),
                 "session_plans": [
                     {
                         "title": module.page.title if module.page else _("Final quiz"),
@@ -117,8 +129,51 @@ def workbook_html(book: Printable, order: WorkbookOrder) -> str:
                 "paper": PAPERS[order.paper],
                 "page_counter": css_page_counter(),
                 "LANGUAGE_CODE": order.language,
-            },
+            }
+
+    def _html(self, part: str, first_page: int = 1, **context) -> str:
+        with translation.override(self.order.language):
+            return render_to_string(
+                "pdf/workbook.html", {**self.context, "part": part, "first_page": first_page, **context}
+            )
+
+    def cover(self) -> str:
+        return self._html("cover")
+
+    def contents(self, first_page: int, page_numbers: dict[str, str]) -> str:
+        """The contents, each entry's page number written in from `page_numbers` (anchor name: number)."""
+        html = self._html("contents", first_page)
+        return re.sub(
+            r'<a href="#([^"]+)"', lambda link: f'{link.group(0)} data-page="{page_numbers[link.group(1)]}"', html
         )
+
+    def modules(self):
+        """(module, function of its first page number giving its HTML), in order."""
+        for number, module in enumerate(self.book.modules, 1):
+            yield (
+                module,
+                lambda first_page, number=number, module=module: self._html(
+                    "module", first_page, module=module, module_number=number, handouts=self.handouts[id(module)]
+                ),
+            )
+
+    def back(self, first_page: int) -> str:
+        return self._html("back", first_page)
+
+    def page_numbers(self, pages: int) -> str:
+        """A document of `pages` blank pages but for their "Page 3 of 40", drawn over the workbook's."""
+        return self._html("page-numbers", pages=range(pages))
+
+    def whole(self) -> str:
+        """Every part's HTML, one after the other (what tests read; not a document of its own)."""
+        numbers = defaultdict(lambda: "0")
+        return "\n".join(
+            [self.cover(), self.contents(2, numbers), *(html(2) for _m, html in self.modules()), self.back(2)]
+        )
+
+
+def workbook_html(book: Printable, order: WorkbookOrder) -> str:
+    return WorkbookParts(book, order).whole()
 
 
 @lru_cache(maxsize=1)
@@ -185,15 +240,54 @@ WORKBOOK_PDF_VARIANT = "pdf/a-3u"
 WAIT_FOR_OTHER_BUILD = 10 * 60
 
 
-def workbook_render(book: Printable, order: WorkbookOrder, progress=None) -> tuple[bytes, int]:
-    """The workbook's PDF and its page count."""
+FIGURE_SPACE = "\u2007"  # as wide as a digit
+
+
+def _digits_for_page_numbers(book: Printable) -> int:
+    """How many digits the contents leave for each page number, from a generous guess of the workbook's length
+    (a lesson prints on about three pages): if a number turns out longer, the workbook is laid out again."""
+    return len(str(10 + 6 * len(book.items)))
+
+
+def workbook_render(book: Printable, order: WorkbookOrder, progress=None, inspect=None) -> tuple[bytes, int]:
+    """The workbook's PDF and its page count, laid out part by part so that its memory does not grow with its length
+    (lms.pdf.parts). `inspect(number, page)` sees each page's layout before it is released (tests measure it)."""
     report = progress or (lambda step, total, label: None)
     report(2, 4, _("Writing the pages"))
-    html = workbook_html(book, order)
+    parts = WorkbookParts(book, order)
     report(3, 4, _("Laying out the pages"))
+    digits = _digits_for_page_numbers(book)
+    while True:
+        written = render_in_parts(parts, digits, inspect)
+        if written is not None:
+            return written
+        digits += 1  # a page number was longer than the contents left it: lay out again with room for it
+
+
+def render_in_parts(parts: WorkbookParts, digits: int, inspect=None) -> tuple[bytes, int] | None:
+    """The workbook, its contents leaving `digits` digits per page number; None if a number needs more."""
     # PDF/A-3u like certificates: institutes keep workbooks in their archives, and the claim (checked in
     # tests/pdfa_check.py) means every character prints from an embedded font and the text copies as written.
-    return render_pdf_and_count(html, variant=WORKBOOK_PDF_VARIANT)
+    pdf = PdfInParts(variant=WORKBOOK_PDF_VARIANT)
+
+    def layout(html):
+        return layout_pdf(html, image_cache=pdf.image_cache)
+
+    pdf.add(layout(parts.cover()), inspect)
+    contents_start = len(pdf.pages) + 1
+    placeholders = defaultdict(lambda: "0" * digits)
+    pdf.set_aside(layout(parts.contents(contents_start, placeholders)))
+    for _module, html in parts.modules():
+        pdf.add(layout(html(len(pdf.pages) + 1)), inspect)
+    pdf.add(layout(parts.back(len(pdf.pages) + 1)), inspect)
+    numbers = {name: str(number) for name, number in pdf.anchor_pages().items()}
+    if any(len(number) > digits for number in numbers.values()):
+        return None
+    padded = defaultdict(str, {name: number.rjust(digits, FIGURE_SPACE) for name, number in numbers.items()})
+    pdf.draw_set_aside(layout(parts.contents(contents_start, padded)), inspect)
+    total = len(pdf.pages)
+    pdf.overlay(layout(parts.page_numbers(total)))
+    return pdf.pdf_bytes(), total
 
 
 def workbook_build(order: WorkbookOrder, progress=None) -> str:

@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from curriculum.i18n import shipped_language_choices
+from curriculum.models.landscapes import landscape_field
 from lms.accounts.models import Gender, StakeholderGroup
 from lms.certificates.models import CODE_ALPHABET
 
@@ -38,15 +39,7 @@ class Workshop(models.Model):
     title = models.CharField(_("title"), max_length=200)
     language = models.CharField(_("language"), max_length=10, choices=shipped_language_choices)
     place = models.CharField(_("place"), max_length=200, help_text=_("Village, town or venue, and country."))
-    landscape = models.ForeignKey(
-        "curriculum.Landscape",
-        verbose_name=_("landscape"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        limit_choices_to={"locale__language_code": settings.LANGUAGE_CODE},
-    )
+    landscape = landscape_field(_("landscape"))
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
     # The completion rule, per workshop: every quiz of the course passed (on paper or online), and attendance at no

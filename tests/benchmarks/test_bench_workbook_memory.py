@@ -2,8 +2,9 @@
 (tests.benchmarks.workbook_scene) on a PostgreSQL copy of the demo site (tests.benchmarks.served).
 
 BENCH_WORKBOOK_PAGES (1000) is its size: the demo course's modules repeated until the workbook has about that many
-pages. The budget: under 500 MiB resident at its peak, whatever the size (printed, not asserted: the build lays
-out the whole workbook at once, so its memory grows with its pages).
+pages. The budget: under 500 MiB resident at its peak (printed, not asserted, like every figure of `make bench`).
+The build lays out one part (a module) at a time and lets it go once drawn (lms.pdf.parts), so what grows with the
+pages is only what the file itself holds until it is written.
 """
 
 import json
