@@ -13,6 +13,8 @@ WeasyPrint's own pieces for each step, some of them private, which is why pyproj
 version. What our workbooks do not use (forms, attachments, bleed) is left out.
 """
 
+import ctypes
+import ctypes.util
 import io
 from importlib.resources import files
 
@@ -31,6 +33,16 @@ from weasyprint.pdf.stream import Stream
 from weasyprint.pdf.tags import _build_box_tree
 
 SCALE = 0.75  # 72 PDF points per inch / 96 CSS pixels per inch
+
+
+_LIBC = ctypes.CDLL(ctypes.util.find_library("c")) if ctypes.util.find_library("c") else None
+
+
+def _give_back_freed_memory():
+    """Hand the memory a drawn part's layout freed back to the system (glibc keeps it otherwise, fragmented among
+    what stays: the resident size then grows with every part although the live data does not)."""
+    if _LIBC is not None and hasattr(_LIBC, "malloc_trim"):
+        _LIBC.malloc_trim(0)
 
 
 class _PDF(pydyf.PDF):
@@ -247,6 +259,7 @@ class PdfInParts:
         for number in numbers:
             self._draw(number, document.pages[number - start], inspect)
         document.pages.clear()
+        _give_back_freed_memory()
         return range(start + 1, start + len(numbers) + 1)
 
     def anchor_pages(self) -> dict[str, int]:
@@ -281,13 +294,13 @@ class PdfInParts:
         document.pages.clear()
         self._set_aside = []
 
-    def overlay(self, document: Document):
-        """Draw the pages of `document` over the pages so far, one on one (page numbers, once their total is
-        known), as artifacts: a second content stream on each page, the first one already final."""
-        if len(document.pages) != len(self.pages):
-            raise ValueError(f"{len(document.pages)} pages to draw over {len(self.pages)}")
+    def overlay(self, document: Document, first: int = 1):
+        """Draw the pages of `document` over pages `first` (from 1) onwards, one on one (page numbers, once their
+        total is known), as artifacts: a second content stream on each page, the first one already final."""
+        if first - 1 + len(document.pages) > len(self.pages):
+            raise ValueError(f"{len(document.pages)} pages to draw over page {first} of {len(self.pages)}")
         self.fonts.update(document.fonts)
-        for number, page in enumerate(document.pages):
+        for number, page in enumerate(document.pages, start=first - 1):
             stream = self._stream((0, 0, page.width, page.height), tags=None)
             stream.begin_marked_content("Artifact")
             page.paint(stream, SCALE)

@@ -59,10 +59,11 @@ def _css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def css_page_counter() -> str:
-    """The translated "Page 3 of 40" as a CSS content value, for the page footer."""
+def css_page_counter(total: int | None = None) -> str:
+    """The translated "Page 3 of 40" as a CSS content value, for the page footer: of counter(pages), or of `total`
+    when it is known (a workbook's page numbers are drawn a few pages at a time)."""
     parts = re.split(r"(%\(page\)s|%\(pages\)s)", _("Page %(page)s of %(pages)s"))
-    values = {"%(page)s": "counter(page)", "%(pages)s": "counter(pages)"}
+    values = {"%(page)s": "counter(page)", "%(pages)s": "counter(pages)" if total is None else _css_string(str(total))}
     # Safe: built here from escaped strings; the template must not HTML-escape its quotes.
     return mark_safe(" ".join(values.get(part) or _css_string(part) for part in parts if part))  # noqa: S308
 
@@ -127,7 +128,6 @@ class WorkbookParts:
                 if facilitator
                 else [],
                 "paper": PAPERS[order.paper],
-                "page_counter": css_page_counter(),
                 "LANGUAGE_CODE": order.language,
             }
 
@@ -157,18 +157,35 @@ class WorkbookParts:
                 ),
             )
 
-    def back(self, first_page: int) -> str:
-        return self._html("back", first_page)
+    def back(self):
+        """(name, function of its first page number giving its HTML) of each part after the modules: the glossary,
+        and in the facilitator edition the session plans and the answer key; each only if it has something."""
+        context = self.context
+        for name, present in (
+            ("glossary", context["glossary"]),
+            ("session-plans", context["facilitator"]),
+            ("answer-key", context["answer_keys"]),
+        ):
+            if present:
+                yield name, lambda first_page, name=name: self._html(name, first_page)
 
-    def page_numbers(self, pages: int) -> str:
-        """A document of `pages` blank pages but for their "Page 3 of 40", drawn over the workbook's."""
-        return self._html("page-numbers", pages=range(pages))
+    def page_numbers(self, first: int, last: int, total: int) -> str:
+        """A document of blank pages but for their "Page 3 of 40", pages `first` to `last`, drawn over the
+        workbook's."""
+        with translation.override(self.order.language):
+            counter = css_page_counter(total)
+        return self._html("page-numbers", first, pages=range(first, last + 1), page_counter=counter)
 
     def whole(self) -> str:
         """Every part's HTML, one after the other (what tests read; not a document of its own)."""
         numbers = defaultdict(lambda: "0")
         return "\n".join(
-            [self.cover(), self.contents(2, numbers), *(html(2) for _m, html in self.modules()), self.back(2)]
+            [
+                self.cover(),
+                self.contents(2, numbers),
+                *(html(2) for _module, html in self.modules()),
+                *(html(2) for _name, html in self.back()),
+            ]
         )
 
 
@@ -241,6 +258,7 @@ WAIT_FOR_OTHER_BUILD = 10 * 60
 
 
 FIGURE_SPACE = "\u2007"  # as wide as a digit
+PAGE_NUMBERS_AT_ONCE = 100  # pages whose "Page 3 of 40" are laid out together: a thousand at once took 50 MiB
 
 
 def _digits_for_page_numbers(book: Printable) -> int:
@@ -279,14 +297,17 @@ def render_in_parts(parts: WorkbookParts, digits: int, inspect=None) -> tuple[by
     pdf.set_aside(layout(parts.contents(contents_start, placeholders)))
     for _module, html in parts.modules():
         pdf.add(layout(html(len(pdf.pages) + 1)), inspect)
-    pdf.add(layout(parts.back(len(pdf.pages) + 1)), inspect)
+    for _name, html in parts.back():
+        pdf.add(layout(html(len(pdf.pages) + 1)), inspect)
     numbers = {name: str(number) for name, number in pdf.anchor_pages().items()}
     if any(len(number) > digits for number in numbers.values()):
         return None
     padded = defaultdict(str, {name: number.rjust(digits, FIGURE_SPACE) for name, number in numbers.items()})
     pdf.draw_set_aside(layout(parts.contents(contents_start, padded)), inspect)
     total = len(pdf.pages)
-    pdf.overlay(layout(parts.page_numbers(total)))
+    for first in range(1, total + 1, PAGE_NUMBERS_AT_ONCE):
+        last = min(total, first + PAGE_NUMBERS_AT_ONCE - 1)
+        pdf.overlay(layout(parts.page_numbers(first, last, total)), first=first)
     return pdf.pdf_bytes(), total
 
 
