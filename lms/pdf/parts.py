@@ -13,8 +13,6 @@ WeasyPrint's own pieces for each step, some of them private, which is why pyproj
 version. What our workbooks do not use (forms, attachments, bleed) is left out.
 """
 
-import ctypes
-import ctypes.util
 import io
 from importlib.resources import files
 
@@ -33,16 +31,6 @@ from weasyprint.pdf.stream import Stream
 from weasyprint.pdf.tags import _build_box_tree
 
 SCALE = 0.75  # 72 PDF points per inch / 96 CSS pixels per inch
-
-
-_LIBC = ctypes.CDLL(ctypes.util.find_library("c")) if ctypes.util.find_library("c") else None
-
-
-def _give_back_freed_memory():
-    """Hand the memory a drawn part's layout freed back to the system (glibc keeps it otherwise, fragmented among
-    what stays: the resident size then grows with every part although the live data does not)."""
-    if _LIBC is not None and hasattr(_LIBC, "malloc_trim"):
-        _LIBC.malloc_trim(0)
 
 
 class _PDF(pydyf.PDF):
@@ -92,7 +80,7 @@ class ImagesOfParts(dict):
 
 class PdfInParts:
     """Add laid-out documents in page order (`add`), or pages to draw later (`set_aside`, `draw_set_aside`);
-    then `overlay`, if anything is drawn over every page, and `pdf()` once."""
+    then `overlay`, if anything is drawn over the pages, and `pdf_bytes()` once."""
 
     def __init__(self, *, variant: str | None = None):
         self.options = {**DEFAULT_OPTIONS, "pdf_tags": True, "pdf_variant": variant}
@@ -108,7 +96,7 @@ class PdfInParts:
         self.pdf = _PDF()
         self.images = {}
         self.image_cache = ImagesOfParts()  # for the layout of each part (lms.pdf.render.layout_pdf)
-        self.fonts = {}  # shared by every part: each font is embedded once, subset to what all of them print
+        self.fonts = {}  # every page's stream draws with these: each font is embedded once, subset to what all print
         self.first: Document | None = None  # its metadata (title, language) and colour profiles are the file's
         self.pages: list[Page] = []  # each page's anchors and bookmarks, its boxes released once drawn
         self.streams: list[Stream] = []
@@ -251,7 +239,6 @@ class PdfInParts:
         `inspect(number, page)` sees each page's layout before it is released."""
         if self.first is None:
             self._first_document(document)
-        self.fonts.update(document.fonts)
         for page in document.pages:
             self.anchors.update(page.anchors)
         start = len(self.pages)
@@ -259,7 +246,6 @@ class PdfInParts:
         for number in numbers:
             self._draw(number, document.pages[number - start], inspect)
         document.pages.clear()
-        _give_back_freed_memory()
         return range(start + 1, start + len(numbers) + 1)
 
     def anchor_pages(self) -> dict[str, int]:
@@ -286,7 +272,6 @@ class PdfInParts:
         """Draw the pages set aside; the document must have exactly as many pages."""
         if len(document.pages) != len(self._set_aside):
             raise ValueError(f"{len(document.pages)} pages for the {len(self._set_aside)} set aside")
-        self.fonts.update(document.fonts)
         for page in document.pages:
             self.anchors.update(page.anchors)
         for number, page in zip(self._set_aside, document.pages, strict=True):
@@ -299,7 +284,6 @@ class PdfInParts:
         total is known), as artifacts: a second content stream on each page, the first one already final."""
         if first - 1 + len(document.pages) > len(self.pages):
             raise ValueError(f"{len(document.pages)} pages to draw over page {first} of {len(self.pages)}")
-        self.fonts.update(document.fonts)
         for number, page in enumerate(document.pages, start=first - 1):
             stream = self._stream((0, 0, page.width, page.height), tags=None)
             stream.begin_marked_content("Artifact")
