@@ -86,9 +86,7 @@ class WorkbookParts:
                 "root": book.root,
                 "root_language": root_language,
                 # What the running header names on every page but the cover: the course (a module's workbook too).
-                "running_course_title": typeset(
-                    book.course.title if book.root != book.course else book.root.title, root_language
-                ),
+                "running_course_title": typeset(book.course.title, root_language),
                 "language": order.language,
                 "language_name": language_name(order.language),  # "Français", as a label
                 "language_in_sentence": language_name_in(order.language, order.language),  # "français", in a sentence
